@@ -1,0 +1,43 @@
+# Vigilance — two commands for a new user: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export VIGILANCE_HOME ?= $(HOME)/.local/share/vigilance
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: install run index test bench lint eval clean-store
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Indexes the bundled corpus when the index is missing or stale (cheap when up to date).
+index: install
+	$(BIN)/vigilance index --quiet
+
+run: index
+	$(BIN)/vigilance serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check indexer assistant evals tests app.py
+
+eval: index
+	$(BIN)/python -m evals --out evals/results
+
+bench: install
+	$(BIN)/python -m evals.bench

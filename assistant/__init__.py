@@ -1,0 +1,1 @@
+"""Turns a question into cited evidence and an answer."""

@@ -1,0 +1,79 @@
+"""The assistant: question (and conversation) in, cited ``Answer`` out.
+
+One object per process holds the embedder, the passage table and the optional chat
+model; the CLI, the app, the tools and the evaluation all call ``Assistant.ask``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.answer import Answer, Citation
+from assistant.compose import ComposeConfig, ExtractiveComposer
+from assistant.conversation import Conversation
+from assistant.llm import ChatModel, llm_answer, make_chat_model
+from assistant.messages import message
+from assistant.retrieval import FilterError, Retriever
+from assistant.table import Filters
+from assistant.text import detect_language
+from indexer.settings import Settings
+
+LLM_PASSAGES = 6
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever | None = None,
+        compose_config: ComposeConfig | None = None,
+        chat_model: ChatModel | None = None,
+        use_llm: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever or Retriever(settings)
+        self.composer = ExtractiveComposer(self.retriever, compose_config)
+        self.chat_model = chat_model if chat_model is not None else (
+            make_chat_model(settings) if use_llm else None
+        )
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation: Conversation | None = None,
+    ) -> Answer:
+        question = question.strip()
+        resolved = conversation.resolve(question) if conversation else question
+        try:
+            result = self.retriever.search(resolved, k=self.composer.config.k, filters=filters)
+        except FilterError as exc:
+            lang = detect_language(question)
+            lang = lang if lang in ("en", "fr", "es") else "en"
+            return Answer(
+                question=question,
+                answer=f"{exc}.",
+                supported=False,
+                confidence=0.0,
+                language=lang,
+                notices=[str(exc)],
+                resolved_question=resolved if resolved != question else "",
+            )
+        answer = self.composer.compose(resolved, result)
+        answer = replace(
+            answer, question=question, resolved_question=resolved if resolved != question else ""
+        )
+        if answer.supported and self.chat_model is not None:
+            candidates = [Citation.from_hit(i + 1, h) for i, h in enumerate(result.hits[:LLM_PASSAGES])]
+            answer = llm_answer(self.chat_model, answer, candidates)
+        return answer
+
+
+def format_answer(answer: Answer) -> str:
+    """Human output: the answer, then numbered sources with locator, title, year, binding, url."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("\n" + message("sources", answer.language))
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.label()}" + (f"\n    {c.url}" if c.url else ""))
+    return "\n".join(lines)

@@ -1,0 +1,51 @@
+"""The few fixed phrases an answer uses, in English, French and Spanish."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "intro": {
+        "en": "What the sources say:",
+        "fr": "Ce que disent les sources :",
+        "es": "Lo que dicen las fuentes:",
+    },
+    "not_covered": {
+        "en": "The knowledge base does not cover this question: no passage in it supports an answer.",
+        "fr": "La base de connaissances ne couvre pas cette question : aucun passage ne permet d'y répondre.",
+        "es": "La base de conocimientos no cubre esta pregunta: ningún pasaje permite responderla.",
+    },
+    "sources": {"en": "Sources:", "fr": "Sources :", "es": "Fuentes:"},
+    "closest": {
+        "en": "Closest documents:",
+        "fr": "Documents les plus proches :",
+        "es": "Documentos más cercanos:",
+    },
+    "other_language": {
+        "en": "The sources found are in {langs}; they are quoted in their own language.",
+        "fr": "Les sources trouvées sont en {langs} ; elles sont citées dans leur langue.",
+        "es": "Las fuentes encontradas están en {langs}; se citan en su idioma.",
+    },
+    "lang_en": {"en": "English", "fr": "anglais", "es": "inglés"},
+    "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
+    "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},
+    "lang_de": {"en": "German", "fr": "allemand", "es": "alemán"},
+    "lang_und": {"en": "an undetermined language", "fr": "une langue indéterminée", "es": "un idioma indeterminado"},
+    "binding_yes": {"en": "binding", "fr": "contraignant", "es": "vinculante"},
+    "binding_no": {"en": "non-binding", "fr": "non contraignant", "es": "no vinculante"},
+    "binding_unknown": {"en": "binding status unknown", "fr": "portée juridique inconnue", "es": "carácter vinculante desconocido"},
+    "llm_fallback": {
+        "en": "The language model's answer could not be used ({reason}); this is the extractive answer.",
+        "fr": "La réponse du modèle de langue n'a pas pu être utilisée ({reason}) ; voici la réponse extractive.",
+        "es": "No se pudo usar la respuesta del modelo de lenguaje ({reason}); esta es la respuesta extractiva.",
+    },
+    "llm_dropped": {
+        "en": "{n} sentence(s) of the language model's answer were removed: they cited no passage it was given.",
+        "fr": "{n} phrase(s) de la réponse du modèle de langue ont été retirées : elles ne citaient aucun passage fourni.",
+        "es": "Se eliminaron {n} frase(s) de la respuesta del modelo de lenguaje: no citaban ningún pasaje proporcionado.",
+    },
+}
+
+
+def message(key: str, lang: str, **kwargs: object) -> str:
+    table = MESSAGES.get(key, {})
+    text = table.get(lang) or table.get("en") or key
+    return text.format(**kwargs) if kwargs else text

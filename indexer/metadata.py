@@ -1,0 +1,210 @@
+"""Document metadata: what the file says, overridden by what the user wrote down about it.
+
+Layers, lowest priority first:
+
+1. inferred: the parser's title (or the file name), the detected language;
+2. ``catalogue.yaml`` in the file's folder: ``{file name: {...}}`` or ``[{file: ..., ...}]``;
+3. Markdown front matter;
+4. a sidecar next to the file, ``report.pdf.yaml`` (or ``.yml``).
+
+The result uses the field names of ``indexer.models.Document``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indexer.errors import DocumentError
+from indexer.models import DOC_TYPES, binding_value
+
+LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
+MIN_CONFIDENCE = 0.5  # below this, py3langid is guessing (short titles, mixed text)
+_TYPE_SYNONYMS = {
+    "law": "legislation", "act": "legislation", "statute": "legislation", "directive": "legislation",
+    "convention": "treaty", "protocol": "treaty", "decree": "regulation", "rule": "regulation",
+    "guideline": "guidance", "guidelines": "guidance", "guide": "guidance", "tool": "toolkit",
+    "study": "report", "paper": "report", "background paper": "report",
+}  # fmt: skip
+_KEY_ALIASES = {"id": "doc_id", "lang": "language", "adopted": "date", "tags": "topics"}
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    # Our own identifier: py3langid's module-level one is shared, global state.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language among en/fr/es/de/pt/it/nl, else ``"und"``.
+
+    Offline (py3langid); looks at the first 3,000 characters. Too little text,
+    low confidence, or another language gives ``"und"``.
+    """
+    sample = text[:3000]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return "und"
+    language, confidence = _identifier().classify(sample)
+    return language if language in LANGUAGES and confidence >= MIN_CONFIDENCE else "und"
+
+
+def prettify_stem(path: Path) -> str:
+    """``palermo-protocol-2000.pdf`` -> ``Palermo protocol 2000``: a readable last-resort title."""
+    stem = re.sub(r"[_\s]+|-(?!\d)|(?<!\d)-", " ", Path(path).stem).strip()
+    stem = re.sub(r"\s+", " ", stem)
+    return stem[:1].upper() + stem[1:]
+
+
+def _load_yaml(path: Path, what: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        raise DocumentError(path, f"invalid YAML in {what}: {' '.join(str(exc).split())}") from exc
+    except UnicodeDecodeError as exc:
+        raise DocumentError(path, f"{what} is not UTF-8 text") from exc
+
+
+@lru_cache(maxsize=32)
+def _catalogue(path_str: str, mtime_ns: int) -> dict[str, dict[str, Any]]:
+    """File name -> entry, from a catalogue.yaml (cached while the file is unchanged)."""
+    path = Path(path_str)
+    data = _load_yaml(path, "catalogue") or {}
+    if isinstance(data, dict) and isinstance(data.get("documents"), list):
+        data = data["documents"]
+    entries: dict[str, dict[str, Any]] = {}
+    if isinstance(data, list):
+        for entry in data:
+            if isinstance(entry, dict) and entry.get("file"):
+                entries[str(entry["file"])] = entry
+    elif isinstance(data, dict):
+        entries = {str(name): entry for name, entry in data.items() if isinstance(entry, dict)}
+    else:
+        raise DocumentError(path, "catalogue must map file names to fields, or list entries with 'file:'")
+    return entries
+
+
+def catalogue_entry(path: Path) -> dict[str, Any]:
+    """This file's entry in ``catalogue.yaml`` (or ``catalogue.yml``) of its folder, if any."""
+    for name in ("catalogue.yaml", "catalogue.yml"):
+        catalogue = path.parent / name
+        if catalogue.is_file():
+            entries = _catalogue(str(catalogue), catalogue.stat().st_mtime_ns)
+            if path.name in entries:
+                return dict(entries[path.name])
+            folded = {k.casefold(): v for k, v in entries.items()}
+            return dict(folded.get(path.name.casefold(), {}))
+    return {}
+
+
+def sidecar(path: Path) -> dict[str, Any]:
+    """Fields from ``<file>.yaml`` / ``<file>.yml`` next to the file; DocumentError naming it if invalid."""
+    for suffix in (".yaml", ".yml"):
+        side = path.with_name(path.name + suffix)
+        if side.is_file():
+            data = _load_yaml(side, "sidecar")
+            if data is None:
+                return {}
+            if not isinstance(data, dict):
+                raise DocumentError(side, "sidecar must hold 'key: value' fields")
+            return data
+    return {}
+
+
+def _canonical(layer: dict[str, Any]) -> dict[str, Any]:
+    """One layer's fields under Document names (``id`` -> ``doc_id``, ``adopted`` -> ``date``)."""
+    out: dict[str, Any] = {}
+    for key, value in layer.items():
+        name = _KEY_ALIASES.get(str(key), str(key))
+        if name == "date" and "date" in layer and key != "date":
+            continue  # an explicit date beats "adopted"
+        out[name] = value
+    return out
+
+
+def _as_list(value: Any) -> list[str]:
+    """Aliases or topics as a flat list: a string, a list, or a per-language dict of lists."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        items: list[str] = []
+        for sub in value.values():
+            items.extend(_as_list(sub))
+        return items
+    if isinstance(value, (list, tuple, set)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip() if value is not None else ""
+
+
+def _doc_type(value: Any) -> str:
+    text = str(value or "").strip().casefold()
+    if text in DOC_TYPES:
+        return text
+    return _TYPE_SYNONYMS.get(text, "other")
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Merged raw fields coerced to Document's types."""
+    out: dict[str, Any] = {}
+    for key in ("title", "short_title", "symbol", "jurisdiction", "url", "language"):
+        if fields.get(key) is not None:
+            out[key] = str(fields[key]).strip()
+    out["type"] = _doc_type(fields.get("type"))
+    out["date"] = _date(fields.get("date"))
+    year = fields.get("year")
+    if year in (None, "") and (match := re.match(r"^(\d{4})", out["date"])):
+        year = match.group(1)
+    out["year"] = int(year) if str(year or "").strip().isdigit() else None
+    out["binding"] = binding_value(fields.get("binding"))
+    status = fields.get("status")
+    out["status"] = str((status.get("value") if isinstance(status, dict) else status) or "").strip()
+    out["aliases"] = list(dict.fromkeys(_as_list(fields.get("aliases"))))
+    out["topics"] = list(dict.fromkeys(_as_list(fields.get("topics"))))
+    if fields.get("doc_id") not in (None, ""):
+        out["doc_id"] = str(fields["doc_id"]).strip()
+    return out
+
+
+def _text_of(parsed: Any) -> str:
+    blocks = getattr(parsed, "blocks", None) or []
+    return " ".join(b.text for b in blocks if b.kind != "footnote")
+
+
+def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -> dict[str, Any]:
+    """Document fields for one file: inferred < catalogue.yaml < front matter < sidecar.
+
+    ``parsed_meta`` is ``ParsedFile.meta`` (or the ``ParsedFile`` itself, whose block
+    text then feeds language detection). ``text``, when given, is what the language
+    is detected on. Empty values in a higher layer never erase a lower one. Always
+    returns ``title``, ``language`` (``"und"`` when unknown), ``type``, ``binding``,
+    ``date``, ``year``, ``status``, ``aliases`` and ``topics``; ``doc_id`` only when
+    a layer gives an ``id``. Raises DocumentError naming a sidecar or catalogue
+    whose YAML is invalid.
+    """
+    path = Path(path)
+    meta = dict(getattr(parsed_meta, "meta", parsed_meta) or {})
+    sample = text if text is not None else _text_of(parsed_meta)
+    language = detect_language(sample) if sample else "und"
+    if language == "und" and meta.get("language"):
+        language = str(meta["language"])  # declared by the file (html lang, PDF /Lang, docx)
+    inferred = {"title": meta.get("title") or prettify_stem(path), "language": language}
+    front = meta.get("front_matter") or {}
+    merged: dict[str, Any] = {}
+    for layer in (inferred, catalogue_entry(path), front if isinstance(front, dict) else {}, sidecar(path)):
+        fields = {k: v for k, v in _canonical(layer).items() if v is not None and v not in ("", [], {})}
+        if "date" in fields and "year" not in fields:
+            merged.pop("year", None)  # the year follows the date that overrides it
+        merged.update(fields)
+    return _normalise(merged)

@@ -1,0 +1,91 @@
+"""Plain-text files: paragraphs on blank lines, numbered lines as their own paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.errors import DocumentError
+from indexer.models import Block
+from indexer.parsers.base import ParsedFile
+from indexer.parsers.textutil import (
+    BULLET,
+    heading_level,
+    is_title_line,
+    join_lines,
+    starts_paragraph,
+    strip_bom_and_decode,
+)
+
+
+def read_text(path: Path, declared: str | None = None) -> str:
+    """The decoded text of a file (BOM, declared charset, UTF-8, then plausible cp1252).
+
+    Line endings are normalised to ``\\n``. Raises DocumentError when undecodable.
+    """
+    data = path.read_bytes()
+    try:
+        text = strip_bom_and_decode(data, declared)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DocumentError(path, str(exc) if isinstance(exc, ValueError) else "cannot decode text") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_paragraphs(lines: list[str]) -> list[list[str]]:
+    """Group lines into paragraphs: a blank line ends one, and so does a numbered or bulleted line."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if current:
+                paragraphs.append(current)
+            current = []
+            continue
+        if current and starts_paragraph(line, current[-1], current[0]):
+            paragraphs.append(current)
+            current = []
+        current.append(line)
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks of plain text: headings (``PART 1``, all-caps lines, short title-case
+    lines standing alone), bullet items, and paragraphs with their lines joined."""
+    blocks: list[Block] = []
+    for lines in split_paragraphs(text.split("\n")):
+        first = lines[0].strip()
+        level = heading_level(first)
+        if level and len(lines) == 1:
+            blocks.append(Block(join_lines(lines), kind="heading", level=level))
+            continue
+        if level and len(lines) > 1 and len(first.split()) <= 8:
+            # "PART 1" on its own line above the body of the part: heading, then the rest.
+            blocks.append(Block(join_lines([first]), kind="heading", level=level))
+            lines = lines[1:]
+        elif len(lines) == 1 and is_title_line(first):
+            blocks.append(Block(join_lines(lines), kind="heading", level=2))
+            continue
+        body = join_lines(lines)
+        if not body:
+            continue
+        if BULLET.match(body):
+            blocks.append(Block(BULLET.sub("", body, count=1), kind="item"))
+        else:
+            blocks.append(Block(body))
+    return blocks
+
+
+class TextParser:
+    """``.txt``: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+
+    name = "text"
+    version = "1"
+
+    def parse(self, path: Path) -> ParsedFile:
+        text = read_text(path)
+        blocks = text_blocks(text)
+        title = next((b.text for b in blocks if b.kind == "heading"), "")
+        meta: dict = {"title": title} if title else {}
+        return ParsedFile(blocks=blocks, meta=meta)
+

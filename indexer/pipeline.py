@@ -1,0 +1,320 @@
+"""Indexing: files → documents and passages → vectors → the store, incrementally.
+
+``index_paths`` is the one entry point used by the CLI, the app and the tests. Bad
+files are reported and skipped, never fatal; unchanged files cost a hash; deleted
+files lose their passages; the manifest is saved after every document.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from indexer.chunking import CHUNKER_VERSION, chunk_blocks, split_sentences
+from indexer.embedders import BatchedEmbedder, make_embedder
+from indexer.errors import DocumentError
+from indexer.manifest import Entry, Manifest
+from indexer.metadata import load_metadata
+from indexer.models import DOC_TYPES, Document, Passage, binding_value
+from indexer.parsers import parse_file, parser_for
+from indexer.settings import BUNDLED_CORPUS, Settings
+from indexer.store import Store, StoreError
+
+SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
+METADATA_SUFFIXES = {".yaml", ".yml"}
+MIN_SENTENCE_CHARS = 25
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class Problem:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class IndexSummary:
+    indexed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    removed: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def line(self) -> str:
+        return (
+            f"{self.indexed} indexed, {self.unchanged} unchanged, {self.skipped} skipped, "
+            f"{self.failed} failed, {self.removed} removed; {self.passages} passages embedded "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class Prepared:
+    """A changed file, parsed and chunked, waiting to be embedded."""
+
+    doc: Document
+    passages: list[Passage]
+    parser: str
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "doc"
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files to index under the given paths (sorted), and the ones skipped with a reason."""
+    found: list[Path] = []
+    skipped: list[Problem] = []
+    for root in paths:
+        if not root.exists():
+            skipped.append(Problem(str(root), "no such file or folder"))
+            continue
+        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in candidates:
+            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
+            if any(part.startswith((".", "_", "~$")) for part in rel.parts):
+                continue
+            suffix = path.suffix.lower()
+            if suffix in METADATA_SUFFIXES:
+                continue
+            if suffix not in SUPPORTED:
+                skipped.append(Problem(str(path), f"unsupported file type {suffix or '(none)'}"))
+                continue
+            found.append(path.resolve())
+    return sorted(set(found)), skipped
+
+
+def _year(meta: dict[str, Any]) -> int | None:
+    for key in ("year", "date", "adopted"):
+        m = re.match(r"\s*(\d{4})", str(meta.get(key) or ""))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
+    """A ``Document`` from merged metadata; the id is given, or derived from name and path."""
+    doc_id = str(meta.get("doc_id") or meta.get("id") or "")
+    if not doc_id:
+        doc_id = f"{slug(path.stem)}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+    doc_type = str(meta.get("type") or "other").strip().casefold()
+    status = meta.get("status") or ""
+    if isinstance(status, dict):
+        status = status.get("value", "")
+    bundled = BUNDLED_CORPUS.resolve() in path.parents
+    return Document(
+        doc_id=doc_id,
+        title=str(meta.get("title") or path.stem),
+        short_title=str(meta.get("short_title") or ""),
+        symbol=str(meta.get("symbol") or ""),
+        type=doc_type if doc_type in DOC_TYPES else "other",
+        jurisdiction=str(meta.get("jurisdiction") or "").strip().upper(),
+        date=str(meta.get("date") or meta.get("adopted") or ""),
+        year=_year(meta),
+        binding=binding_value(meta.get("binding")),
+        status=str(status),
+        language=str(meta.get("language") or ""),
+        source_path=str(path),
+        url=str(meta.get("url") or ""),
+        sha256=sha,
+        aliases=[str(a) for a in meta.get("aliases") or []],
+        topics=[str(t) for t in meta.get("topics") or []],
+        collection="bundled" if bundled else "user",
+    )
+
+
+def prepare(path: Path, sha: str, settings: Settings) -> Prepared:
+    """Parse, read metadata and chunk one file. Raises DocumentError on bad input."""
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    parsed = parse_file(path, max_bytes)
+    meta = load_metadata(path, parsed.meta)
+    doc = make_document(path, meta, sha)
+    passages = chunk_blocks(
+        parsed.blocks,
+        doc,
+        max_chars=settings.max_chars,
+        overlap_sentences=settings.overlap_sentences,
+    )
+    if not passages:
+        raise DocumentError(path, "no text found to index")
+    p = parser_for(path)
+    return Prepared(doc, passages, f"{p.name}/{p.version}")
+
+
+def sentence_units(passages: Sequence[Passage], doc: Document) -> list[tuple[str, int, str]]:
+    """(passage_id, n, text) for each sentence of passages that have two or more."""
+    out: list[tuple[str, int, str]] = []
+    for p in passages:
+        sents = [s for s in split_sentences(p.text) if len(s) >= MIN_SENTENCE_CHARS]
+        if len(sents) >= 2:
+            out.extend((p.passage_id, n, s) for n, s in enumerate(sents))
+    return out
+
+
+@contextmanager
+def store_lock(settings: Settings) -> Iterator[None]:
+    """One indexer at a time per data directory (the app and the CLI may both try)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with (settings.home / ".index.lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def manifest_path(settings: Settings) -> Path:
+    if settings.chroma_url:
+        key = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()
+        return settings.home / "servers" / f"{key[:12]}.manifest.json"
+    return settings.manifest_path
+
+
+def index_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    embedder: BatchedEmbedder | None = None,
+    rebuild: bool = False,
+    sentence_vectors: bool = True,
+    progress: Progress | None = None,
+) -> IndexSummary:
+    """Bring the store up to date with the files under ``paths``."""
+    t0 = time.perf_counter()
+    emit = progress or (lambda event, info: None)
+    summary = IndexSummary()
+    with store_lock(settings):
+        manifest = Manifest.load(manifest_path(settings))
+        embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
+        if manifest.embedder and manifest.embedder != embedder.id and not rebuild:
+            raise StoreError(
+                f"the store was built with embedder {manifest.embedder!r}, not {embedder.id!r}: "
+                "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
+            )
+        if rebuild:
+            store = Store(settings, embedder.id)
+            store.reset()
+            manifest.entries.clear()
+        else:
+            store = Store(settings, embedder.id)
+        manifest.embedder = embedder.id
+
+        files, skipped = discover(paths)
+        summary.skipped = len(skipped)
+        summary.problems.extend(skipped)
+        emit("start", {"files": len(files)})
+
+        # Phase 1: hash everything, parse and chunk what changed (cheap, no model).
+        todo: list[Prepared] = []
+        seen_ids: dict[str, str] = {}
+        by_source = manifest.by_source()
+        parser_ids = {}
+        for i, path in enumerate(files):
+            emit("scan", {"file": str(path), "n": i + 1, "files": len(files)})
+            try:
+                sha = sha256_file(path)
+                pid = parser_for(path)
+                parser_ids[path] = f"{pid.name}/{pid.version}"
+                old = manifest.entries.get(by_source.get(str(path), ""))
+                if old and old.same_pipeline(sha, parser_ids[path], CHUNKER_VERSION):
+                    summary.unchanged += 1
+                    seen_ids[old.doc["doc_id"]] = str(path)
+                    continue
+                prep = prepare(path, sha, settings)
+                other = seen_ids.get(prep.doc.doc_id)
+                if other:
+                    raise DocumentError(path, f"duplicate id {prep.doc.doc_id!r} (also {other})")
+                seen_ids[prep.doc.doc_id] = str(path)
+                todo.append(prep)
+            except DocumentError as exc:
+                summary.failed += 1
+                summary.problems.append(Problem(str(path), exc.reason))
+            except OSError as exc:
+                summary.failed += 1
+                summary.problems.append(Problem(str(path), f"cannot read: {exc.strerror or exc}"))
+
+        # Phase 2: embed and write, document by document; manifest saved after each.
+        total = sum(len(p.passages) for p in todo)
+        emit("embed", {"passages": total, "documents": len(todo)})
+        done = 0
+        for prep in todo:
+            doc, passages = prep.doc, prep.passages
+            te = time.perf_counter()
+            vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
+            sents = sentence_units(passages, doc) if sentence_vectors else []
+            svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
+            summary.embed_seconds += time.perf_counter() - te
+            old_id = by_source.get(doc.source_path)
+            if old_id and old_id != doc.doc_id:
+                store.delete_document(old_id)
+                manifest.entries.pop(old_id, None)
+            store.upsert_document(doc, passages, vectors, sents, svecs)
+            manifest.entries[doc.doc_id] = Entry(
+                doc=doc.to_dict(),
+                sha256=doc.sha256,
+                parser=prep.parser,
+                chunker=CHUNKER_VERSION,
+                passages=len(passages),
+                indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            manifest.save()
+            summary.indexed += 1
+            done += len(passages)
+            summary.passages = done
+            emit("document", {"doc_id": doc.doc_id, "done": done, "passages": total})
+
+        # Phase 3: documents whose file is gone from an indexed folder lose their passages.
+        roots = [p.resolve() for p in paths if p.exists()]
+        present = {str(p) for p in files}
+        for doc_id, entry in list(manifest.entries.items()):
+            src = Path(entry.doc.get("source_path", ""))
+            under = any(src == r or r in src.parents for r in roots)
+            if under and str(src) not in present and not src.exists():
+                store.delete_document(doc_id)
+                del manifest.entries[doc_id]
+                manifest.save()
+                summary.removed += 1
+        manifest.save()
+    summary.seconds = time.perf_counter() - t0
+    emit("done", {"summary": summary})
+    return summary
+
+
+def remove_document(doc_id: str, settings: Settings, embedder_id: str) -> bool:
+    """Remove a document's passages and manifest entry; the source file is left alone."""
+    with store_lock(settings):
+        manifest = Manifest.load(manifest_path(settings))
+        if doc_id not in manifest.entries:
+            return False
+        Store(settings, embedder_id).delete_document(doc_id)
+        del manifest.entries[doc_id]
+        manifest.save()
+        return True

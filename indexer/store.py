@@ -1,0 +1,249 @@
+"""The vector store: Chroma, embedded in the data directory or behind a ``chroma run`` server.
+
+Two collections: one vector per passage, and one per sentence of multi-sentence passages
+(retrieval scores a passage by its best sentence as well as as a whole). Vectors always
+come from our embedder: Chroma's own embedding function is never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from indexer.models import Document, Passage
+from indexer.settings import Settings
+
+PAGE = 2000  # rows per get() call: keeps memory flat on big stores
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked (embedder mismatch, server down)."""
+
+
+def passage_metadata(p: Passage, doc: Document) -> dict[str, Any]:
+    """Flat metadata Chroma can filter on; never None (Chroma rejects it)."""
+    return {
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "short_title": doc.short_title,
+        "symbol": doc.symbol,
+        "type": doc.type,
+        "jurisdiction": doc.jurisdiction,
+        "year": doc.year if doc.year is not None else -1,
+        "binding": doc.binding,
+        "status": doc.status,
+        "doc_language": doc.language,
+        "language": p.language or doc.language,
+        "url": doc.url,
+        "source_path": doc.source_path,
+        "collection": doc.collection,
+        "aliases": " | ".join(doc.aliases),
+        "locator": p.locator,
+        "seq": p.seq,
+        "kind": p.kind,
+        "part": p.part,
+        "page_start": p.page_start if p.page_start is not None else -1,
+        "page_end": p.page_end if p.page_end is not None else -1,
+        "heading": " > ".join(p.heading_path),
+        "cited_by": p.cited_by,
+        "footnote_ids": ",".join(p.footnote_ids),
+    }
+
+
+@dataclass
+class Record:
+    """One stored passage as read back: id, text and flat metadata."""
+
+    id: str
+    text: str
+    meta: dict[str, Any]
+
+
+class Store:
+    """A Chroma collection pair bound to one embedder id."""
+
+    def __init__(self, settings: Settings, embedder_id: str, *, create: bool = True) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self.settings = settings
+        self.embedder_id = embedder_id
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            try:
+                self.client = chromadb.HttpClient(
+                    host=url.hostname or "127.0.0.1",
+                    port=url.port or 8000,
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
+                self.client.heartbeat()
+            except Exception as exc:
+                raise StoreError(
+                    f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
+                ) from exc
+        else:
+            settings.store_dir.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(
+                path=str(settings.store_dir / "chroma"), settings=chroma_settings
+            )
+        name = settings.collection
+        self.passages = self._collection(name, create)
+        self.sentences = self._collection(f"{name}-sentences", create)
+
+    def _collection(self, name: str, create: bool):
+        existing = {c.name for c in self.client.list_collections()}
+        if name in existing:
+            col = self.client.get_collection(name, embedding_function=None)
+            found = (col.metadata or {}).get("embedder")
+            if found and found != self.embedder_id:
+                raise StoreError(
+                    f"the store was built with embedder {found!r}, not {self.embedder_id!r}: "
+                    "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
+                )
+            return col
+        if not create:
+            raise StoreError("the store is empty: run 'vigilance index' first")
+        return self.client.create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": self.embedder_id},
+        )
+
+    def stored_embedder(self) -> str:
+        return (self.passages.metadata or {}).get("embedder", "")
+
+    def reset(self) -> None:
+        """Drop both collections and create them again empty (``--rebuild``)."""
+        for col in (self.passages, self.sentences):
+            self.client.delete_collection(col.name)
+        self.passages = self._collection(self.settings.collection, True)
+        self.sentences = self._collection(f"{self.settings.collection}-sentences", True)
+
+    # -- writing -----------------------------------------------------------------------
+    def upsert_document(
+        self,
+        doc: Document,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        sentences: Sequence[tuple[str, int, str]] = (),
+        sentence_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Write a document's passages, then remove the ones it no longer has.
+
+        New rows go in before old ones go out, so an interrupted run never leaves a
+        document without passages; ids are content hashes, so a re-run is idempotent.
+        """
+        old_ids = set(self.doc_passage_ids(doc.doc_id))
+        metas = [passage_metadata(p, doc) for p in passages]
+        for i in range(0, len(passages), PAGE):
+            self.passages.upsert(
+                ids=[p.passage_id for p in passages[i : i + PAGE]],
+                embeddings=vectors[i : i + PAGE],
+                documents=[p.text for p in passages[i : i + PAGE]],
+                metadatas=metas[i : i + PAGE],
+            )
+        by_id = {p.passage_id: m for p, m in zip(passages, metas, strict=True)}
+        old_sentence_ids = set(self._ids(self.sentences, {"doc_id": doc.doc_id}))
+        if sentences and sentence_vectors is not None:
+            sids = [f"{pid}:{n}" for pid, n, _ in sentences]
+            smetas = [{**by_id[pid], "passage_id": pid, "n": n} for pid, n, _ in sentences]
+            for i in range(0, len(sids), PAGE):
+                self.sentences.upsert(
+                    ids=sids[i : i + PAGE],
+                    embeddings=sentence_vectors[i : i + PAGE],
+                    documents=[s for _, _, s in sentences[i : i + PAGE]],
+                    metadatas=smetas[i : i + PAGE],
+                )
+            old_sentence_ids -= set(sids)
+        self._delete(self.passages, sorted(old_ids - set(by_id)))
+        self._delete(self.sentences, sorted(old_sentence_ids))
+
+    def delete_document(self, doc_id: str) -> None:
+        self._delete(self.passages, self.doc_passage_ids(doc_id))
+        self._delete(self.sentences, self._ids(self.sentences, {"doc_id": doc_id}))
+
+    @staticmethod
+    def _delete(col, ids: list[str]) -> None:
+        for i in range(0, len(ids), PAGE):
+            col.delete(ids=ids[i : i + PAGE])
+
+    # -- reading -----------------------------------------------------------------------
+    @staticmethod
+    def _ids(col, where: dict[str, Any]) -> list[str]:
+        return list(col.get(where=where, include=[])["ids"])
+
+    def doc_passage_ids(self, doc_id: str) -> list[str]:
+        return self._ids(self.passages, {"doc_id": doc_id})
+
+    def count(self) -> int:
+        return self.passages.count()
+
+    def records(self, with_vectors: bool = False) -> Iterator[tuple[Record, np.ndarray | None]]:
+        """Every stored passage, page by page."""
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+        offset = 0
+        while True:
+            got = self.passages.get(include=include, limit=PAGE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            embs = got.get("embeddings") if with_vectors else None
+            for i, pid in enumerate(ids):
+                vec = np.asarray(embs[i], dtype=np.float32) if embs is not None else None
+                yield Record(pid, got["documents"][i], dict(got["metadatas"][i])), vec
+            offset += len(ids)
+
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None, sentences: bool = False
+    ) -> list[tuple[str, float]]:
+        """Nearest passages (or sentences, mapped to their passage) as (passage_id, cosine)."""
+        col = self.sentences if sentences else self.passages
+        total = col.count()
+        if total == 0:
+            return []
+        got = col.query(
+            query_embeddings=[vector],
+            n_results=min(n, total),
+            where=where or None,
+            include=["distances", "metadatas"],
+        )
+        out = []
+        for sid, dist, meta in zip(
+            got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True
+        ):
+            pid = meta.get("passage_id", sid) if sentences else sid
+            out.append((pid, 1.0 - float(dist)))
+        return out
+
+    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, list[tuple[int, str, np.ndarray]]]:
+        """The stored sentence vectors of these passages: pid → [(n, sentence, vector)]."""
+        if not passage_ids:
+            return {}
+        got = self.sentences.get(
+            where={"passage_id": {"$in": list(passage_ids)}},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for text, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
+            out.setdefault(meta["passage_id"], []).append(
+                (int(meta["n"]), text, np.asarray(vec, dtype=np.float32))
+            )
+        for rows in out.values():
+            rows.sort(key=lambda r: r[0])
+        return out
+
+    def passage_vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        if not passage_ids:
+            return {}
+        got = self.passages.get(ids=list(passage_ids), include=["embeddings"])
+        return {
+            pid: np.asarray(vec, dtype=np.float32)
+            for pid, vec in zip(got["ids"], got["embeddings"], strict=True)
+        }
