@@ -57,9 +57,11 @@ class Citation:
             source_path=hit.source_path,
         )
 
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
+        from assistant.messages import message
+
         year = self.year or "n.d."
-        binding = {"yes": "binding", "no": "non-binding"}.get(self.binding, "binding unknown")
+        binding = message(f"binding_{self.binding}", lang)
         parts = [self.locator or "-", self.title, f"{year}", self.jurisdiction or "-", binding]
         return " — ".join(parts[:2]) + f" ({', '.join(parts[2:])})"
 

@@ -35,7 +35,9 @@ def filter_options(func):
     """The retrieval filters shared by search, ask and the tools."""
     options = [
         click.option("--type", "types", multiple=True, help="Document type (repeatable)."),
-        click.option("--jurisdiction", multiple=True, help="ISO code or organisation (repeatable)."),
+        click.option(
+            "--jurisdiction", multiple=True, help="ISO code or organisation (repeatable)."
+        ),
         click.option("--year-from", type=int, default=None, help="Documents from this year on."),
         click.option("--year-to", type=int, default=None, help="Documents up to this year."),
         click.option("--binding/--non-binding", default=None, help="Only binding / non-binding."),
@@ -175,7 +177,9 @@ def format_hit(hit) -> str:
 @main.command()
 @click.argument("question", required=False)
 @click.option("-k", default=10, show_default=True, help="Number of passages.")
-@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {id, question}.")
+@click.option(
+    "--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {id, question}."
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (one line per question).")
 @store_option
 @filter_options
@@ -220,7 +224,9 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
 
 @main.command()
 @click.argument("question", required=False)
-@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {id, question}.")
+@click.option(
+    "--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {id, question}."
+)
 @click.option("--json", "as_json", is_flag=True, help="The answer record as JSON (one line each).")
 @click.option("--no-llm", is_flag=True, help="Extractive answer even if VIGILANCE_LLM is set.")
 @store_option

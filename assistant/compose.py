@@ -25,6 +25,8 @@ from indexer.chunking import split_sentences
 from indexer.models import Hit
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
+# Keyword lines at the end of a summary help retrieval but say nothing to a reader.
+KEYWORDS = re.compile(r"^\s*(mots-cl[ée]s|palabras clave|keywords)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def coverage(question: str, hits: list[Hit]) -> float:
         if term in words:
             found += 1
             continue
-        variants = {t for lang in ("en", "fr", "es") for t in tokens(" ".join(translations(term, lang)))}
+        variants = {
+            t for lang in ("en", "fr", "es") for t in tokens(" ".join(translations(term, lang)))
+        }
         if variants & words:
             found += 1
     return found / len(terms)
@@ -111,7 +115,12 @@ class ExtractiveComposer:
         unknown = unknown_names(question, hits)
         named = 1.0 if result.named_docs else 0.0
         score = best + 0.08 * cov + 0.02 * named - 0.06 * min(len(unknown), 2)
-        return score, {"best_cosine": best, "coverage": cov, "unknown_names": len(unknown), "named": named}
+        return score, {
+            "best_cosine": best,
+            "coverage": cov,
+            "unknown_names": len(unknown),
+            "named": named,
+        }
 
     def evidence(self, result: SearchResult) -> list[Evidence]:
         """The passages to quote and, in each, the sentences closest to the question."""
@@ -119,6 +128,10 @@ class ExtractiveComposer:
         hits = result.hits
         if not hits:
             return []
+        # A passage in a third language (the Spanish summary, for a French question) is
+        # never the best quote: keep the question's language and the document's own.
+        usable = [h for h in hits if h.language in (result.language, self._doc_language(h))]
+        hits = usable or hits
         top = hits[0].score
         chosen = [h for h in hits[: cfg.max_passages] if h.score >= top - cfg.passage_margin]
         qvec = result.query_vector
@@ -135,12 +148,17 @@ class ExtractiveComposer:
                 scored = [(base, n, s) for n, s in enumerate(sents)]
                 if len(sents) > cfg.per_passage:
                     scored = scored[: cfg.per_passage]
+            scored = [t for t in scored if not KEYWORDS.match(t[2])] or scored
             scored.sort(key=lambda t: -t[0])
             best = scored[0][0]
             keep = [t for t in scored if t[0] >= best - cfg.sentence_margin][: cfg.per_passage]
             keep.sort(key=lambda t: t[1])
             out.append(Evidence(hit, keep))
         return out
+
+    def _doc_language(self, hit: Hit) -> str:
+        rec = self.retriever.table.get(hit.passage_id)
+        return str(rec.meta.get("doc_language", "")) if rec else ""
 
     def compose(self, question: str, result: SearchResult) -> Answer:
         lang = result.language if result.language in ("en", "fr", "es") else "en"
@@ -188,7 +206,12 @@ class ExtractiveComposer:
                 break
         text = message("not_covered", lang)
         if closest:
-            text += "\n" + message("closest", lang) + "\n" + "\n".join(f"- {c['title']}" for c in closest)
+            text += (
+                "\n"
+                + message("closest", lang)
+                + "\n"
+                + "\n".join(f"- {c['title']}" for c in closest)
+            )
         return Answer(
             question=question,
             answer=text,

@@ -33,8 +33,10 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever or Retriever(settings)
         self.composer = ExtractiveComposer(self.retriever, compose_config)
-        self.chat_model = chat_model if chat_model is not None else (
-            make_chat_model(settings) if use_llm else None
+        self.chat_model = (
+            chat_model
+            if chat_model is not None
+            else (make_chat_model(settings) if use_llm else None)
         )
 
     def ask(
@@ -64,7 +66,9 @@ class Assistant:
             answer, question=question, resolved_question=resolved if resolved != question else ""
         )
         if answer.supported and self.chat_model is not None:
-            candidates = [Citation.from_hit(i + 1, h) for i, h in enumerate(result.hits[:LLM_PASSAGES])]
+            candidates = [
+                Citation.from_hit(i + 1, h) for i, h in enumerate(result.hits[:LLM_PASSAGES])
+            ]
             answer = llm_answer(self.chat_model, answer, candidates)
         return answer
 
@@ -75,5 +79,7 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("\n" + message("sources", answer.language))
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.label()}" + (f"\n    {c.url}" if c.url else ""))
+            lines.append(
+                f"[{c.n}] {c.label(answer.language)}" + (f"\n    {c.url}" if c.url else "")
+            )
     return "\n".join(lines)

@@ -110,7 +110,12 @@ CONCEPTS: list[dict[str, list[str]]] = [
     },
     {
         "en": ["legal persons", "corporate liability", "companies", "company", "business"],
-        "fr": ["personnes morales", "responsabilite des personnes morales", "entreprises", "societes"],
+        "fr": [
+            "personnes morales",
+            "responsabilite des personnes morales",
+            "entreprises",
+            "societes",
+        ],
         "es": ["personas juridicas", "responsabilidad de las personas juridicas", "empresas"],
     },
     {

@@ -28,10 +28,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
     "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},
     "lang_de": {"en": "German", "fr": "allemand", "es": "alemán"},
-    "lang_und": {"en": "an undetermined language", "fr": "une langue indéterminée", "es": "un idioma indeterminado"},
+    "lang_und": {
+        "en": "an undetermined language",
+        "fr": "une langue indéterminée",
+        "es": "un idioma indeterminado",
+    },
     "binding_yes": {"en": "binding", "fr": "contraignant", "es": "vinculante"},
     "binding_no": {"en": "non-binding", "fr": "non contraignant", "es": "no vinculante"},
-    "binding_unknown": {"en": "binding status unknown", "fr": "portée juridique inconnue", "es": "carácter vinculante desconocido"},
+    "binding_unknown": {
+        "en": "binding status unknown",
+        "fr": "portée juridique inconnue",
+        "es": "carácter vinculante desconocido",
+    },
     "llm_fallback": {
         "en": "The language model's answer could not be used ({reason}); this is the extractive answer.",
         "fr": "La réponse du modèle de langue n'a pas pu être utilisée ({reason}) ; voici la réponse extractive.",

@@ -125,12 +125,31 @@ class NameMatcher:
 
 
 JURISDICTION_NAMES: dict[str, list[str]] = {
-    "GB": ["united kingdom", "uk", "britain", "great britain", "england", "royaume-uni", "reino unido", "british", "britannique", "britanico"],
+    "GB": [
+        "united kingdom",
+        "uk",
+        "britain",
+        "great britain",
+        "england",
+        "royaume-uni",
+        "reino unido",
+        "british",
+        "britannique",
+        "britanico",
+    ],
     "FR": ["france", "french", "francais", "francaise", "francia", "frances"],
     "DE": ["germany", "german", "allemagne", "allemand", "alemania", "aleman"],
     "NL": ["netherlands", "dutch", "pays-bas", "neerlandais", "paises bajos", "holanda"],
     "NO": ["norway", "norwegian", "norvege", "noruega"],
-    "US": ["united states", "usa", "u.s", "american", "etats-unis", "estados unidos", "estadounidense"],
+    "US": [
+        "united states",
+        "usa",
+        "u.s",
+        "american",
+        "etats-unis",
+        "estados unidos",
+        "estadounidense",
+    ],
     "AU": ["australia", "australian", "australie", "australien"],
     "CA": ["canada", "canadian", "canadien", "canadienne", "canadiense"],
     "CH": ["switzerland", "swiss", "suisse", "suiza", "suizo"],
@@ -145,7 +164,9 @@ JURISDICTION_NAMES: dict[str, list[str]] = {
 }
 _JUR_INDEX = {name: code for code, names in JURISDICTION_NAMES.items() for name in names}
 _JUR_PATTERN = re.compile(
-    r"(?<![\w])(" + "|".join(re.escape(n) for n in sorted(_JUR_INDEX, key=len, reverse=True)) + r")(?![\w])"
+    r"(?<![\w])("
+    + "|".join(re.escape(n) for n in sorted(_JUR_INDEX, key=len, reverse=True))
+    + r")(?![\w])"
 )
 
 

@@ -89,7 +89,7 @@ class Retriever:
         """Documents in the store with metadata and passage counts (from the manifest)."""
         manifest = Manifest.load(manifest_path(self.settings))
         out = []
-        for doc_id, entry in sorted(manifest.entries.items()):
+        for _, entry in sorted(manifest.entries.items()):
             out.append({**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at})
         return out
 

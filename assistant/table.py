@@ -48,7 +48,11 @@ class PassageTable:
         return [self.records[j] for j in order[max(0, k - before) : k + after + 1]]
 
     def matches(self, meta: dict[str, Any], filters: Filters) -> bool:
-        return all(_match(meta, key, value) for key, value in filters.items() if value not in (None, "", []))
+        return all(
+            _match(meta, key, value)
+            for key, value in filters.items()
+            if value not in (None, "", [])
+        )
 
     def filtered_mask(self, filters: Filters) -> list[bool]:
         return [self.matches(r.meta, filters) for r in self.records]

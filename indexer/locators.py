@@ -33,13 +33,18 @@ _TOKEN_LETTER_DOT = re.compile(r"^([a-z])\.\s+(?=[A-Z\"“«])")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 _ANCHOR_WORDS = [
-    ("art", r"(?:Article|ARTICLE|Art\.|ART\.|Artículo|ARTÍCULO|Artigo)\s+"
-            r"(?P<num>(?:[LRDA]\.?\s?)?\d+(?:[-.]\d+)*(?:\s?(?:bis|ter|quater))?|premier|1er)"),
+    (
+        "art",
+        r"(?:Article|ARTICLE|Art\.|ART\.|Artículo|ARTÍCULO|Artigo)\s+"
+        r"(?P<num>(?:[LRDA]\.?\s?)?\d+(?:[-.]\d+)*(?:\s?(?:bis|ter|quater))?|premier|1er)",
+    ),
     ("s", r"(?:Section|SECTION|Sec\.|Sección|SECCIÓN)\s+(?P<num>\d+[A-Z]?)"),
     ("§", r"§+\s*(?P<num>\d+[a-z]?)"),
     ("far", r"(?P<num>\d{1,2}\.\d{3,4}(?:-\d{1,4})?)(?=\s|$)"),
 ]
-_ANCHOR_RES = [(kind, re.compile("^" + pattern + r"(?P<rest>.*)$", re.S)) for kind, pattern in _ANCHOR_WORDS]
+_ANCHOR_RES = [
+    (kind, re.compile("^" + pattern + r"(?P<rest>.*)$", re.S)) for kind, pattern in _ANCHOR_WORDS
+]
 _BARE = re.compile(r"^(?P<num>\d{1,3}[A-Z]?)(?P<rest>\s+(?:\[|\(\d|[A-Z]).*)$", re.S)
 _STRUCTURAL = re.compile(
     r"^(?:PART|Part|CHAPTER|Chapter|TITLE|Title|ANNEX|Annex|SCHEDULE|Schedule|APPENDIX|Appendix"
@@ -48,7 +53,7 @@ _STRUCTURAL = re.compile(
 )
 _PARA_HEADING = re.compile(r"^(?P<n>[IVXLC]{1,6}|[A-H])\.\s+\S.{0,118}$")
 _POINT = re.compile(r"^\d{1,3}\.\s+(?:[^:(\n]{1,80}?\((?P<ref>[^\n]+?)\)\s*:)?")
-TERMINAL = ".;:?!»\"”…"
+TERMINAL = '.;:?!»"”…'
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,11 @@ class Anchor:
         return f"{self.kind}. {self.value}"
 
 
+def strip_bullet(text: str) -> str:
+    """The text without a Markdown bullet before a label ("- a) What" → "a) What"): markup, not text."""
+    return _BULLET.sub("", text, count=1)
+
+
 def strip_marginal(text: str) -> str:
     """The text without a leading Markdown bullet or a bracketed marginal note."""
     return _MARGINAL.sub("", _BULLET.sub("", text.lstrip()), count=1)
@@ -75,13 +85,16 @@ def strip_marginal(text: str) -> str:
 
 def title_only(rest: str) -> bool:
     """True when what follows an anchor number is a title ("Policy.", "— Exclusion grounds"), not a body."""
-    rest = strip_marginal(rest.strip(" \t—–-:.")) if rest.strip() else ""
-    if not rest:
+    head = rest.strip().lstrip("—–-:. ")
+    body = strip_marginal(head)
+    if not body:
         return True
-    words = rest.split()
-    if len(rest) > 100 or re.search(r"[.;:?!]\s+\S", rest) or rest.startswith("("):
+    if body != head.lstrip():
+        return False  # "9 [Entities] This Part applies ...": the bracketed note is the title
+    words = len(body.split())
+    if len(body) > 100 or re.search(r"[.;:?!]\s+\S", body) or body.startswith("("):
         return False
-    return len(words) <= 8 or rest[-1] not in TERMINAL
+    return words <= 12 and (body[-1] not in TERMINAL or words <= 6)
 
 
 def parse_anchor(text: str, *, heading: bool, bare_ok: bool) -> Anchor | None:
@@ -113,7 +126,7 @@ def _separated(rest: str) -> bool:
 
 
 def is_structural_heading(text: str) -> bool:
-    """"PART 1", "Chapter III", "Annex": headings above the article level, which end an anchor."""
+    """True for headings above the article level ("PART 1", "Chapter III", "Annex"): they end an anchor."""
     return bool(_STRUCTURAL.match(text.strip()))
 
 
@@ -140,15 +153,19 @@ def raw_labels(text: str) -> list[tuple[str, str]]:
     """
     text = strip_marginal(text)
     tokens: list[tuple[str, str]] = []
-    for style, pattern in (("dot", _TOKEN_NUM_DOT), ("letter_dot", _TOKEN_LETTER_DOT), ("close", _TOKEN_CLOSE)):
+    for style, pattern in (
+        ("dot", _TOKEN_NUM_DOT),
+        ("letter_dot", _TOKEN_LETTER_DOT),
+        ("close", _TOKEN_CLOSE),
+    ):
         m = pattern.match(text)
         if m:
             return [(style, m.group(1))]
     while m := _TOKEN_PAREN.match(text):
         tokens.append(("paren", m.group(1)))
         text = text[m.end() :]
-        if m.group(0).endswith((" ", "\t")):  # "(1) (a)" is one label and text; "(5)(i)" is compound
-            break
+        if m.group(0).endswith((" ", "\t")):
+            break  # "(1) (a)" is one label then text; "(5)(i)" is a compound label
     return tokens
 
 
@@ -157,7 +174,9 @@ def roman_value(text: str) -> int:
     values = [_ROMAN_VALUES.get(ch, 0) for ch in text]
     if not values or 0 in values:
         return 0
-    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+    )
     return total if total > 0 else 0
 
 
@@ -165,8 +184,12 @@ def _last(stack: list[Label], kind: LabelType) -> str | None:
     return next((value for t, value in reversed(stack) if t == kind), None)
 
 
-def label_type(style: str, value: str, stack: list[Label]) -> LabelType:
-    """The outline type of one token, given the labels above it."""
+def label_type(style: str, value: str, stack: list[Label], expect_child: bool = False) -> LabelType:
+    """The outline type of one token, given the labels above it.
+
+    ``expect_child``: the text before ends by announcing a list ("... that-", ":"), so
+    "(i)" after "(h)(1)" is the first roman item, not letter (i).
+    """
     if style == "dot":
         return "num_dot"
     if style == "letter_dot":
@@ -176,7 +199,8 @@ def label_type(style: str, value: str, stack: list[Label]) -> LabelType:
     if value.isupper():
         return "cap"
     last_letter = _last(stack, "letter")
-    if len(value) == 1 and last_letter and ord(value) == ord(last_letter) + 1:
+    first_roman = expect_child and value == "i" and not _last(stack, "roman")
+    if len(value) == 1 and last_letter and ord(value) == ord(last_letter) + 1 and not first_roman:
         return "letter"
     if roman_value(value) and (len(value) > 1 or value == "i" or _last(stack, "roman")):
         return "roman" if (len(value) > 1 or stack) else "letter"
@@ -190,13 +214,22 @@ def label_valid(kind: LabelType, value: str, stack: list[Label], last_top: int |
         last = str(last_top)
     if kind in ("num_dot", "num"):
         n = int(re.sub(r"\D", "", value))
-        return 1 <= n - int(re.sub(r"\D", "", last)) <= 10 or n == 1 if last else (n <= 3 or not stack)
+        if not last:
+            return n <= 3 or not stack
+        step = n - int(re.sub(r"\D", "", last))
+        return 1 <= step <= 10 or n == 1 or (step == 0 and value != last)  # (4) then (4A)
     if kind == "roman":
-        return roman_value(value) - roman_value(last) in (1, 2) if last else (value == "i" and bool(stack))
+        return (
+            roman_value(value) - roman_value(last) in (1, 2)
+            if last
+            else (value == "i" and bool(stack))
+        )
     if kind in ("letter", "letter_dot", "cap"):
+        if len(value) != 1:
+            return False
         first = "A" if kind == "cap" else "a"
-        if last and 1 <= ord(value) - ord(last) <= 3:
-            return True
+        if last and ord(value) > ord(last):
+            return True  # forward, gaps allowed: excerpts and repealed points skip letters
         return value == first and (kind == "letter" or bool(stack))
     return False
 
@@ -225,13 +258,19 @@ def makes_unit(stack: list[Label], depth: int, anchored: bool) -> bool:
     return True
 
 
-def locator_for(stack: list[Label], depth: int, *, anchor: Anchor | None, card_ref: str | None) -> str:
+def locator_for(
+    stack: list[Label], depth: int, *, anchor: Anchor | None, card_ref: str | None
+) -> str:
     """The locator of the unit whose own label is ``stack[depth]``.
 
     ``art. 57(1)(a)``, ``s. 11(1)``, ``52.222-50(h)(1)`` under an anchor; ``para. 3 (a)``
     in a UN paper; ``point 3 (art. 57(1)(f))`` in a project card (``card_ref`` given).
     """
-    labels = [value for i, (kind, value) in enumerate(stack[: depth + 1]) if makes_unit(stack, i, anchor is not None)]
+    labels = [
+        value
+        for i, (kind, value) in enumerate(stack[: depth + 1])
+        if makes_unit(stack, i, anchor is not None)
+    ]
     if anchor is not None:
         return anchor.locator + "".join(f"({v})" for v in labels)
     if not labels:

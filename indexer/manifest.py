@@ -26,9 +26,15 @@ class Entry:
     chunker: str
     passages: int
     indexed_at: str
+    meta_sha256: str = ""  # sidecar and catalogue bytes: editing metadata re-indexes
 
-    def same_pipeline(self, sha256: str, parser: str, chunker: str) -> bool:
-        return (self.sha256, self.parser, self.chunker) == (sha256, parser, chunker)
+    def same_pipeline(self, sha256: str, parser: str, chunker: str, meta_sha256: str) -> bool:
+        return (self.sha256, self.parser, self.chunker, self.meta_sha256) == (
+            sha256,
+            parser,
+            chunker,
+            meta_sha256,
+        )
 
 
 @dataclass

@@ -86,7 +86,9 @@ def _catalogue(path_str: str, mtime_ns: int) -> dict[str, dict[str, Any]]:
     elif isinstance(data, dict):
         entries = {str(name): entry for name, entry in data.items() if isinstance(entry, dict)}
     else:
-        raise DocumentError(path, "catalogue must map file names to fields, or list entries with 'file:'")
+        raise DocumentError(
+            path, "catalogue must map file names to fields, or list entries with 'file:'"
+        )
     return entries
 
 
@@ -159,8 +161,11 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     """Merged raw fields coerced to Document's types."""
     out: dict[str, Any] = {}
     for key in ("title", "short_title", "symbol", "jurisdiction", "url", "language"):
-        if fields.get(key) is not None:
-            out[key] = str(fields[key]).strip()
+        value = fields.get(key)
+        if value is False and key in {"jurisdiction", "language"}:
+            value = "NO" if key == "jurisdiction" else "no"  # YAML 1.1 reads NO (Norway) as false
+        if value is not None:
+            out[key] = str(value).strip()
     out["type"] = _doc_type(fields.get("type"))
     out["date"] = _date(fields.get("date"))
     year = fields.get("year")
@@ -202,8 +207,15 @@ def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -
     inferred = {"title": meta.get("title") or prettify_stem(path), "language": language}
     front = meta.get("front_matter") or {}
     merged: dict[str, Any] = {}
-    for layer in (inferred, catalogue_entry(path), front if isinstance(front, dict) else {}, sidecar(path)):
-        fields = {k: v for k, v in _canonical(layer).items() if v is not None and v not in ("", [], {})}
+    for layer in (
+        inferred,
+        catalogue_entry(path),
+        front if isinstance(front, dict) else {},
+        sidecar(path),
+    ):
+        fields = {
+            k: v for k, v in _canonical(layer).items() if v is not None and v not in ("", [], {})
+        }
         if "date" in fields and "year" not in fields:
             merged.pop("year", None)  # the year follows the date that overrides it
         merged.update(fields)

@@ -31,6 +31,8 @@ from indexer.store import Store, StoreError
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 METADATA_SUFFIXES = {".yaml", ".yml"}
 MIN_SENTENCE_CHARS = 25
+# Bumped when metadata handling or passage storage changes, so old entries re-index.
+PIPELINE_VERSION = "1"
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -75,6 +77,7 @@ class Prepared:
     doc: Document
     passages: list[Passage]
     parser: str
+    meta_sha: str = ""
 
 
 def sha256_file(path: Path) -> str:
@@ -82,6 +85,20 @@ def sha256_file(path: Path) -> str:
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
+    return h.hexdigest()
+
+
+def metadata_sha(path: Path) -> str:
+    """Hash of the metadata files that apply to ``path`` (sidecar, folder catalogue)."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for extra in (
+        path.with_name(path.name + ".yaml"),
+        path.with_name(path.name + ".yml"),
+        path.parent / "catalogue.yaml",
+        path.parent / "catalogue.yml",
+    ):
+        if extra.is_file():
+            h.update(extra.name.encode() + b"\0" + extra.read_bytes())
     return h.hexdigest()
 
 
@@ -130,13 +147,16 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
     if isinstance(status, dict):
         status = status.get("value", "")
     bundled = BUNDLED_CORPUS.resolve() in path.parents
+    jurisdiction = meta.get("jurisdiction")
+    if jurisdiction is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
+        jurisdiction = "NO"
     return Document(
         doc_id=doc_id,
         title=str(meta.get("title") or path.stem),
         short_title=str(meta.get("short_title") or ""),
         symbol=str(meta.get("symbol") or ""),
         type=doc_type if doc_type in DOC_TYPES else "other",
-        jurisdiction=str(meta.get("jurisdiction") or "").strip().upper(),
+        jurisdiction=str(jurisdiction or "").strip().upper(),
         date=str(meta.get("date") or meta.get("adopted") or ""),
         year=_year(meta),
         binding=binding_value(meta.get("binding")),
@@ -155,7 +175,7 @@ def prepare(path: Path, sha: str, settings: Settings) -> Prepared:
     """Parse, read metadata and chunk one file. Raises DocumentError on bad input."""
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     parsed = parse_file(path, max_bytes)
-    meta = load_metadata(path, parsed.meta)
+    meta = load_metadata(path, parsed)
     doc = make_document(path, meta, sha)
     passages = chunk_blocks(
         parsed.blocks,
@@ -219,12 +239,9 @@ def index_paths(
                 f"the store was built with embedder {manifest.embedder!r}, not {embedder.id!r}: "
                 "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
             )
+        store = Store(settings, embedder.id, rebuild=rebuild)
         if rebuild:
-            store = Store(settings, embedder.id)
-            store.reset()
             manifest.entries.clear()
-        else:
-            store = Store(settings, embedder.id)
         manifest.embedder = embedder.id
 
         files, skipped = discover(paths)
@@ -236,19 +253,20 @@ def index_paths(
         todo: list[Prepared] = []
         seen_ids: dict[str, str] = {}
         by_source = manifest.by_source()
-        parser_ids = {}
         for i, path in enumerate(files):
             emit("scan", {"file": str(path), "n": i + 1, "files": len(files)})
             try:
                 sha = sha256_file(path)
                 pid = parser_for(path)
-                parser_ids[path] = f"{pid.name}/{pid.version}"
+                meta_sha = metadata_sha(path)
                 old = manifest.entries.get(by_source.get(str(path), ""))
-                if old and old.same_pipeline(sha, parser_ids[path], CHUNKER_VERSION):
+                parser_id = f"{pid.name}/{pid.version}"
+                if old and old.same_pipeline(sha, parser_id, CHUNKER_VERSION, meta_sha):
                     summary.unchanged += 1
                     seen_ids[old.doc["doc_id"]] = str(path)
                     continue
                 prep = prepare(path, sha, settings)
+                prep.meta_sha = meta_sha
                 other = seen_ids.get(prep.doc.doc_id)
                 if other:
                     raise DocumentError(path, f"duplicate id {prep.doc.doc_id!r} (also {other})")
@@ -283,6 +301,7 @@ def index_paths(
                 parser=prep.parser,
                 chunker=CHUNKER_VERSION,
                 passages=len(passages),
+                meta_sha256=prep.meta_sha,
                 indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
             manifest.save()

@@ -13,16 +13,18 @@ from __future__ import annotations
 import re
 
 # Casefolded, without the final period. Citation words first, then titles and Latin.
-ABBREVIATIONS = frozenset(
-    """
-    art arts artt para paras par parr subpara p pp s ss sec secs sect no nos nº núm num
-    vol vols ch chap chaps fig figs reg regs sched r rr cl cls subs ann app apdo inc
-    e.g i.e cf viz al ibid id op cit loc ed eds trans rev corr add amend suppl approx
-    mr mrs ms mme mlle mm dr prof sr sra srta dra st jr messrs
-    ltd co corp dept govt assn intl int'l jan feb aug sept oct nov dec
-    vs v resp incl excl esp est env éd pág págs
-    """.split()
-)
+# fmt: off
+ABBREVIATIONS = frozenset({
+    "art", "arts", "artt", "para", "paras", "par", "parr", "subpara", "p", "pp", "s", "ss",
+    "sec", "secs", "sect", "no", "nos", "nº", "núm", "num", "vol", "vols", "ch", "chap",
+    "chaps", "fig", "figs", "reg", "regs", "sched", "r", "rr", "cl", "cls", "subs", "ann",
+    "app", "apdo", "inc", "e.g", "i.e", "cf", "viz", "al", "ibid", "id", "op", "cit", "loc",
+    "ed", "eds", "rev", "corr", "suppl", "approx", "mr", "mrs", "ms",
+    "mme", "mlle", "mm", "dr", "prof", "sr", "sra", "srta", "dra", "st", "jr", "messrs", "ltd",
+    "co", "corp", "dept", "govt", "assn", "intl", "int'l", "jan", "feb", "aug", "sept", "oct",
+    "nov", "dec", "vs", "v", "resp", "incl", "excl", "esp", "env", "éd", "pág", "págs",
+})
+# fmt: on
 _END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*\s+")  # French: "agir. » Puis"
 _OPENERS = "\"'«“‘([¿¡"
 _LABEL = re.compile(r"\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6}|[A-Z]|[IVXLC]{1,6})\)?")
@@ -143,4 +145,7 @@ def split_long(text: str, max_chars: int, overlap_sentences: int = 1) -> list[st
             spans.append((start, end))
     if not spans:
         return [text]
-    return [text[spans[a][0] : spans[b - 1][1]] for a, b in _pack(spans, max_chars, max(overlap_sentences, 0))]
+    return [
+        text[spans[a][0] : spans[b - 1][1]]
+        for a, b in _pack(spans, max_chars, max(overlap_sentences, 0))
+    ]

@@ -66,7 +66,9 @@ class Record:
 class Store:
     """A Chroma collection pair bound to one embedder id."""
 
-    def __init__(self, settings: Settings, embedder_id: str, *, create: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, embedder_id: str, *, create: bool = True, rebuild: bool = False
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -93,6 +95,11 @@ class Store:
                 path=str(settings.store_dir / "chroma"), settings=chroma_settings
             )
         name = settings.collection
+        if rebuild:
+            existing = {c.name for c in self.client.list_collections()}
+            for col in (name, f"{name}-sentences"):
+                if col in existing:
+                    self.client.delete_collection(col)
         self.passages = self._collection(name, create)
         self.sentences = self._collection(f"{name}-sentences", create)
 
@@ -118,13 +125,6 @@ class Store:
 
     def stored_embedder(self) -> str:
         return (self.passages.metadata or {}).get("embedder", "")
-
-    def reset(self) -> None:
-        """Drop both collections and create them again empty (``--rebuild``)."""
-        for col in (self.passages, self.sentences):
-            self.client.delete_collection(col.name)
-        self.passages = self._collection(self.settings.collection, True)
-        self.sentences = self._collection(f"{self.settings.collection}-sentences", True)
 
     # -- writing -----------------------------------------------------------------------
     def upsert_document(
@@ -222,7 +222,9 @@ class Store:
             out.append((pid, 1.0 - float(dist)))
         return out
 
-    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, list[tuple[int, str, np.ndarray]]]:
+    def sentence_vectors(
+        self, passage_ids: list[str]
+    ) -> dict[str, list[tuple[int, str, np.ndarray]]]:
         """The stored sentence vectors of these passages: pid → [(n, sentence, vector)]."""
         if not passage_ids:
             return {}
@@ -231,7 +233,9 @@ class Store:
             include=["documents", "metadatas", "embeddings"],
         )
         out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
-        for text, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
+        for text, meta, vec in zip(
+            got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
             out.setdefault(meta["passage_id"], []).append(
                 (int(meta["n"]), text, np.asarray(vec, dtype=np.float32))
             )

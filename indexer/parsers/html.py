@@ -12,12 +12,40 @@ from indexer.models import Block
 from indexer.parsers.base import ParsedFile
 from indexer.parsers.textutil import DECODE_FAILURE, clean, primary_language, strip_bom_and_decode
 
-_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "svg", "iframe")
+_DROP = (
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+)
 _INLINE = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark",
     "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "br", "del", "ins",
 }  # fmt: skip
-_BLOCK_LEVEL = ("p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+_BLOCK_LEVEL = (
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _REF = re.compile(r"^\[?\(?(\d{1,3}|\*)\)?\]?$")
 
@@ -119,9 +147,8 @@ class HtmlParser:
         meta: dict = {}
         if soup.title and clean(soup.title.get_text()):
             meta["title"] = clean(soup.title.get_text())
-        if soup.html and soup.html.get("lang"):
-            if language := primary_language(str(soup.html.get("lang"))):
-                meta["language"] = language
+        if soup.html and (language := primary_language(str(soup.html.get("lang") or ""))):
+            meta["language"] = language
         while el := soup.find(_DROP, recursive=True):
             if el.name in {"header", "footer"} and el.find_parent(["article", "main"]):
                 el.unwrap()  # an article's own header holds its title: keep the content

@@ -29,7 +29,9 @@ _BULLET = re.compile(r"^\s{0,8}[-*+]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s{0,8}\d{1,3}[.)]\s+\S")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SUP_MARK = r"(?:\d{1,3}|\*{1,3})"  # "<sup>e</sup>" (French ordinals) is not a reference
-_FOOTNOTE_START = re.compile(rf"^\s*(?:<sup>\s*({_SUP_MARK})\s*</sup>|\[\^([^\]]+)\]:|\\(\*))\s*(.*)$", re.S)
+_FOOTNOTE_START = re.compile(
+    rf"^\s*(?:<sup>\s*({_SUP_MARK})\s*</sup>|\[\^([^\]]+)\]:|\\(\*))\s*(.*)$", re.S
+)
 _SUP_REF = re.compile(rf"<sup>\s*({_SUP_MARK}(?:\s*,\s*{_SUP_MARK})*)\s*</sup>")
 _CARET_REF = re.compile(r"\[\^([^\]]+)\]")
 _STAR_REF = re.compile(r"(?<=\w)\\\*")  # "provisoire\*": the asterisk footnote of UN cover pages
@@ -119,7 +121,12 @@ class _Builder:
             self.blocks.append(Block(text, kind="footnote", marker=marker.strip(), refs=refs))
             return
         emphasis = _EMPHASIS_ONLY.match(raw.strip())
-        if emphasis and len(raw) <= 250 and "<sup>" not in raw and not raw.rstrip("*_").endswith("."):
+        if (
+            emphasis
+            and len(raw) <= 250
+            and "<sup>" not in raw
+            and not raw.rstrip("*_").endswith(".")
+        ):
             # A paragraph wholly in bold or italics is a sub-heading in UN documents.
             self.heading(emphasis.group(2), min(self.heading_level + 1, 6), emphasis=True)
             return
@@ -163,7 +170,12 @@ def markdown_blocks(body: str) -> list[Block]:
             out.heading(atx.group(2), len(atx.group(1)))
             item_open = False
             continue
-        if out.lines and len(out.lines) == 1 and _SETEXT.match(line) and not out.lines[0].startswith("|"):
+        if (
+            out.lines
+            and len(out.lines) == 1
+            and _SETEXT.match(line)
+            and not out.lines[0].startswith("|")
+        ):
             title = out.lines.pop()
             out.heading(title, 1 if line.strip().startswith("=") else 2)
             continue
@@ -184,7 +196,9 @@ def markdown_blocks(body: str) -> list[Block]:
             # A lazy continuation line of the previous item: rejoin it.
             last = out.blocks.pop()
             text, refs = strip_inline(line)
-            out.blocks.append(Block(f"{last.text} {text}".strip(), kind="item", refs=last.refs + refs))
+            out.blocks.append(
+                Block(f"{last.text} {text}".strip(), kind="item", refs=last.refs + refs)
+            )
             continue
         out.lines.append(re.sub(r"^\s{0,3}>\s?", "", line))  # blockquotes read as paragraphs
     out.flush()

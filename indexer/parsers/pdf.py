@@ -30,18 +30,19 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _JUNK_TITLE = re.compile(r"^(?:untitled|microsoft word - .*|.*\.(?:docx?|pdf|rtf|odt))$", re.I)
 
 
-def _page_lines(page: Any) -> list[Line]:
-    """The page's text as lines of spans, in pypdf's reading order, with positions and sizes."""
+def _page_lines(page: Any, bottom: float = 0.0) -> list[Line]:
+    """The page's text as lines of spans, in pypdf's reading order, with positions
+    (y measured from the page's ``bottom`` edge) and effective font sizes."""
     lines: list[Line] = [Line()]
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
         if not text:
             return
         # Text space to page space: tm x cm (PDF 1.7, 9.4.4).
-        a, b, c, d, e, f = (float(v) for v in tm)
+        _, _, c, d, e, f = (float(v) for v in tm)
         ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
         x = e * ca + f * cc + ce
-        y = e * cb + f * cd + cf
+        y = e * cb + f * cd + cf - bottom
         scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
         base = str(font.get("/BaseFont", "")) if font else ""
         size = float(font_size or 0) * scale
@@ -50,7 +51,15 @@ def _page_lines(page: Any) -> list[Line]:
                 lines.append(Line())
             if part:
                 # Only the first part's position is known; later parts start new lines below it.
-                lines[-1].spans.append(Span(part, x if i == 0 else None, y if i == 0 else None, size, bool(_BOLD_FONT.search(base))))
+                lines[-1].spans.append(
+                    Span(
+                        part,
+                        x if i == 0 else None,
+                        y if i == 0 else None,
+                        size,
+                        bool(_BOLD_FONT.search(base)),
+                    )
+                )
 
     page.extract_text(visitor_text=visit)
     return [line for line in lines if line.text]
@@ -68,7 +77,9 @@ def _open(path: Path, handle: Any) -> PdfReader:
         try:
             opened = reader.decrypt("")
         except DependencyError as exc:
-            raise DocumentError(path, f"encrypted PDF needs an extra library to open: {exc}") from exc
+            raise DocumentError(
+                path, f"encrypted PDF needs an extra library to open: {exc}"
+            ) from exc
         except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
             raise DocumentError(path, f"corrupt PDF: {_first_line(exc)}") from exc
         if opened == PasswordType.NOT_DECRYPTED:
@@ -112,16 +123,29 @@ class PdfParser:
                 try:
                     box = page.mediabox
                     height = float(box.top) - float(box.bottom)
-                    pages.append(Page(number, height, _page_lines(page)))
+                    pages.append(Page(number, height, _page_lines(page, float(box.bottom))))
                 except DependencyError as exc:
-                    raise DocumentError(path, f"encrypted PDF needs an extra library to open: {exc}") from exc
-                except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-                    raise DocumentError(path, f"corrupt PDF: page {number}: {_first_line(exc)}") from exc
+                    raise DocumentError(
+                        path, f"encrypted PDF needs an extra library to open: {exc}"
+                    ) from exc
+                except (
+                    PyPdfError,
+                    ValueError,
+                    KeyError,
+                    TypeError,
+                    AttributeError,
+                    IndexError,
+                ) as exc:
+                    raise DocumentError(
+                        path, f"corrupt PDF: page {number}: {_first_line(exc)}"
+                    ) from exc
             meta = _meta(reader)
         if not any(line.text for page in pages for line in page.lines):
             raise DocumentError(path, "no extractable text (scanned PDF? OCR it first)")
         blocks = layout_blocks(pages)
-        if "title" not in meta and (first := next((b.text for b in blocks if b.kind == "heading"), "")):
+        if "title" not in meta and (
+            first := next((b.text for b in blocks if b.kind == "heading"), "")
+        ):
             meta["title"] = first
         return ParsedFile(blocks=blocks, meta=meta)
 
@@ -132,7 +156,9 @@ def layout_blocks(pages: list[Page]) -> list[Block]:
     remove_running_lines(pages)
     sizes = heading_sizes(pages, size)
     blocks: list[Block] = []
-    last_note: int | None = None  # index in blocks of the latest footnote, for notes running over a page
+    last_note: int | None = (
+        None  # index in blocks of the latest footnote, for notes running over a page
+    )
     for page in pages:
         body, notes = split_footnotes(page, size)
         page.lines = body

@@ -24,6 +24,7 @@ _PAGE_NUMBER = re.compile(
 _SEPARATOR = re.compile(r"^[_\-–—.\s]{5,}$")
 _NOTE_START = re.compile(r"^(\d{1,3}|\*{1,3})\s+(\S.*)$")
 _REF_TEXT = re.compile(r"^\s*(\d{1,3}(?:\s*,\s*\d{1,3})*|\*{1,3})\s*$")
+EDGE = 0.075  # running headers and footers sit in this fraction of the page height, top or bottom
 SMALL = 0.88  # a note or superscript is set at most this fraction of the body size
 
 
@@ -85,15 +86,21 @@ def body_size(pages: list[Page]) -> float:
 
 
 def _edge_positions(page: Page) -> set[int]:
-    """Indexes of lines that may be running headers or footers: the first and last three
-    lines in reading order, and any line in the top or bottom 10% of the page."""
+    """Indexes of lines that may be running headers or footers.
+
+    With positions: the lines in the top or bottom 7.5% of the page, where headers,
+    footers and page numbers sit above and below the text block (footnotes stay
+    inside it). Without positions: the first and last two lines in reading order.
+    """
     n = len(page.lines)
-    edges = set(range(min(3, n))) | set(range(max(0, n - 3), n))
-    for i, line in enumerate(page.lines):
-        y = line.y
-        if y is not None and page.height and (y > 0.9 * page.height or y < 0.1 * page.height):
-            edges.add(i)
-    return edges
+    if not page.height or all(line.y is None for line in page.lines):
+        return set(range(min(2, n))) | set(range(max(0, n - 2), n))
+    margin = EDGE * page.height
+    return {
+        i
+        for i, line in enumerate(page.lines)
+        if line.y is not None and (line.y > page.height - margin or line.y < margin)
+    }
 
 
 def _running_key(text: str) -> str:
@@ -111,22 +118,29 @@ def remove_running_lines(pages: list[Page]) -> None:
         keep = []
         for i, line in enumerate(page.lines):
             text = line.text
-            if i in idx and (_PAGE_NUMBER.match(text) or (len(pages) > 1 and seen[_running_key(text)] >= threshold)):
+            if i in idx and (
+                _PAGE_NUMBER.match(text)
+                or (len(pages) > 1 and seen[_running_key(text)] >= threshold)
+            ):
                 continue
             keep.append(line)
         page.lines = keep
 
 
 def _ref_spans(line: Line, size: float) -> tuple[list[int], list[str]]:
-    """Indexes and values of superscript reference spans: small digits raised above the line."""
+    """Indexes and values of footnote calls: small digits raised above the line, or glued
+    to the word before them (a rise set with ``Ts`` does not show in the position)."""
     base_y = line.y
     idx, refs = [], []
     for i, s in enumerate(line.spans):
         match = _REF_TEXT.match(s.text)
         if not match or s.size >= SMALL * size or i == 0:
             continue
-        raised = base_y is None or s.y is None or s.y > base_y + 0.5
-        if raised:
+        known = base_y is not None and s.y is not None
+        raised = not known or s.y > base_y + 0.5  # type: ignore[operator]
+        lowered = known and s.y < base_y - 0.5  # type: ignore[operator]  # CO2: a subscript
+        glued = not s.text[:1].isspace() and line.spans[i - 1].text[-1:].isalnum()
+        if not lowered and (raised or glued):
             idx.append(i)
             refs.extend(m.strip() for m in match.group(1).split(","))
     return idx, refs
@@ -135,14 +149,25 @@ def _ref_spans(line: Line, size: float) -> tuple[list[int], list[str]]:
 def split_footnotes(page: Page, size: float) -> tuple[list[Line], list[Line]]:
     """Body lines and footnote lines of a page.
 
-    Footnotes are the small-type lines below all body-size text, or the lines after a
-    ``_____`` separator, provided the first of them starts with a note number.
+    Footnotes are the small-type lines below all body-size text (the page's bottom
+    margin aside), or the small lines after a ``_____`` separator, provided one of
+    them starts with a note number. Lines before the first number continue a note
+    from the previous page.
     """
     lines = page.lines
     sep = next((i for i, line in enumerate(lines) if _SEPARATOR.match(line.text)), None)
-    if sep is not None and sep + 1 < len(lines) and _note_marker(lines[sep + 1]) is not None:
-        return lines[:sep], lines[sep + 1 :]
-    body_ys = [line.y for line in lines if line.y is not None and line.size >= SMALL * size and line.text]
+    if sep is not None:
+        after = lines[sep + 1 :]
+        if any(_note_marker(n) for n in after) and all(
+            _note_marker(n) or 0 < n.size < SMALL * size for n in after
+        ):
+            return lines[:sep], after
+    margin = EDGE * page.height
+    body_ys = [
+        line.y
+        for line in lines
+        if line.y is not None and line.size >= SMALL * size and line.y >= margin and line.text
+    ]
     floor = min(body_ys) if body_ys else None
     notes, body = [], []
     for line in lines:
@@ -156,7 +181,7 @@ def split_footnotes(page: Page, size: float) -> tuple[list[Line], list[Line]]:
         body, notes = lines[:tail], lines[tail:]
     if notes and all(n.y is not None for n in notes):
         notes.sort(key=lambda n: -(n.y or 0.0))
-    if not notes or _note_marker(notes[0]) is None:
+    if not any(_note_marker(n) for n in notes):
         return lines, []
     return body, notes
 
@@ -171,7 +196,9 @@ def _note_marker(line: Line) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def footnote_blocks(notes: list[Line], page: int, previous: Block | None) -> tuple[list[Block], Block | None]:
+def footnote_blocks(
+    notes: list[Line], page: int, previous: Block | None
+) -> tuple[list[Block], Block | None]:
     """Footnote blocks of one page; lines before the first marker continue the previous
     page's last footnote, which is returned updated (or None if unchanged)."""
     blocks: list[Block] = []
@@ -187,7 +214,10 @@ def footnote_blocks(notes: list[Line], page: int, previous: Block | None) -> tup
             lines.append(line.text)
         elif previous is not None:
             previous = updated = Block(
-                join_lines([previous.text, line.text]), kind="footnote", page=previous.page, marker=previous.marker
+                join_lines([previous.text, line.text]),
+                kind="footnote",
+                page=previous.page,
+                marker=previous.marker,
             )
     if lines:
         blocks.append(Block(join_lines(lines), kind="footnote", page=page, marker=marker))
@@ -208,8 +238,11 @@ def page_blocks(page: Page, size: float, heading_sizes: list[float]) -> list[Blo
     """Headings, items and paragraphs of a page's body lines, in reading order."""
     gaps = [
         a.y - b.y
-        for a, b in zip(page.lines, page.lines[1:])
-        if a.y is not None and b.y is not None and 0 < a.y - b.y < 3 * size and abs(b.size - size) < 0.6
+        for a, b in zip(page.lines, page.lines[1:], strict=False)
+        if a.y is not None
+        and b.y is not None
+        and 0 < a.y - b.y < 3 * size
+        and abs(b.size - size) < 0.6
     ]
     leading = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
     blocks: list[Block] = []
@@ -221,7 +254,14 @@ def page_blocks(page: Page, size: float, heading_sizes: list[float]) -> list[Blo
         if para:
             text = join_lines(para)
             if BULLET.match(text):
-                blocks.append(Block(BULLET.sub("", text, count=1), kind="item", page=page.number, refs=tuple(refs)))
+                blocks.append(
+                    Block(
+                        BULLET.sub("", text, count=1),
+                        kind="item",
+                        page=page.number,
+                        refs=tuple(refs),
+                    )
+                )
             elif text:
                 blocks.append(Block(text, page=page.number, refs=tuple(dict.fromkeys(refs))))
         para.clear()
@@ -232,21 +272,29 @@ def page_blocks(page: Page, size: float, heading_sizes: list[float]) -> list[Blo
         text = clean("".join(s.text for i, s in enumerate(line.spans) if i not in skip))
         if not text:
             continue
-        if _heading_kind(text, line, size):
-            flush()
-            last = blocks[-1] if blocks else None
-            joinable = (
-                last is not None and last.kind == "heading" and prev is not None and _heading_kind(prev.text, prev, size)
-                and abs(prev.size - line.size) < 0.6 and prev.bold == line.bold and heading_level(text) == 0
-                and (leading == 0 or prev.y is None or line.y is None or prev.y - line.y < 2 * leading)
-            )  # fmt: skip
-            if joinable and last is not None:
-                blocks[-1] = Block(join_lines([last.text, text]), kind="heading", page=page.number, level=last.level)
-            else:
-                blocks.append(Block(text, kind="heading", page=page.number, level=_level(line, size, heading_sizes)))
+        last = blocks[-1] if blocks else None
+        if (
+            not para
+            and last is not None
+            and last.kind == "heading"
+            and prev is not None
+            and _continues_heading(prev, line, text, size, leading)
+        ):
+            joined = join_lines([last.text, text])
+            blocks[-1] = Block(joined, kind="heading", page=page.number, level=last.level)
             prev = line
             continue
-        gap = prev.y - line.y if prev is not None and prev.y is not None and line.y is not None else 0.0
+        if _heading_kind(text, line, size):
+            flush()
+            level = _level(line, size, heading_sizes)
+            blocks.append(Block(text, kind="heading", page=page.number, level=level))
+            prev = line
+            continue
+        gap = (
+            prev.y - line.y
+            if prev is not None and prev.y is not None and line.y is not None
+            else 0.0
+        )
         big_gap = leading > 0 and (gap > 1.45 * leading or gap < -0.5 * leading)
         if para and (big_gap or starts_paragraph(text, para[-1], para[0])):
             flush()
@@ -255,6 +303,16 @@ def page_blocks(page: Page, size: float, heading_sizes: list[float]) -> list[Blo
         prev = line
     flush()
     return blocks
+
+
+def _continues_heading(prev: Line, line: Line, text: str, size: float, leading: float) -> bool:
+    """A line set like the heading line above it, close below it, and not numbered itself:
+    the second line of a heading that wraps."""
+    styled = line.bold or line.size >= 1.15 * size
+    same_style = abs(prev.size - line.size) < 0.6 and prev.bold == line.bold
+    close = prev.y is None or line.y is None or 0 < prev.y - line.y < 1.6 * max(leading, line.size)
+    numbered = heading_level(text) > 0 or starts_paragraph(text, ".")
+    return styled and same_style and close and not numbered and len(text) <= 150
 
 
 def _level(line: Line, size: float, heading_sizes: list[float]) -> int:
@@ -268,6 +326,9 @@ def _level(line: Line, size: float, heading_sizes: list[float]) -> int:
 def heading_sizes(pages: list[Page], size: float) -> list[float]:
     """Distinct heading font sizes larger than the body text, largest first."""
     sizes = {
-        round(line.size * 2) / 2 for page in pages for line in page.lines if line.size >= 1.15 * size and line.text
+        round(line.size * 2) / 2
+        for page in pages
+        for line in page.lines
+        if line.size >= 1.15 * size and line.text
     }
     return sorted(sizes, reverse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from indexer.errors import DocumentError
@@ -26,7 +27,9 @@ def read_text(path: Path, declared: str | None = None) -> str:
     try:
         text = strip_bom_and_decode(data, declared)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DocumentError(path, str(exc) if isinstance(exc, ValueError) else "cannot decode text") from exc
+        raise DocumentError(
+            path, str(exc) if isinstance(exc, ValueError) else "cannot decode text"
+        ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -60,7 +63,12 @@ def text_blocks(text: str) -> list[Block]:
             blocks.append(Block(join_lines(lines), kind="heading", level=level))
             continue
         if level and len(lines) > 1 and len(first.split()) <= 8:
-            # "PART 1" on its own line above the body of the part: heading, then the rest.
+            rest = [line.strip() for line in lines[1:]]
+            if len(rest) <= 2 and all(_is_subtitle(line) for line in rest):
+                # "PART 1" over "Exclusion of suppliers": one heading, as printed.
+                blocks.append(Block(join_lines(lines), kind="heading", level=level))
+                continue
+            # "Section 1" on its own line above the body of the section: heading, then the rest.
             blocks.append(Block(join_lines([first]), kind="heading", level=level))
             lines = lines[1:]
         elif len(lines) == 1 and is_title_line(first):
@@ -89,3 +97,12 @@ class TextParser:
         meta: dict = {"title": title} if title else {}
         return ParsedFile(blocks=blocks, meta=meta)
 
+
+def _is_subtitle(line: str) -> bool:
+    """A short line without sentence punctuation that does not open a numbered paragraph."""
+    return (
+        0 < len(line.split()) <= 10
+        and not re.search(r"[.;,:]$", line)
+        and not starts_paragraph(line, ".")
+        and not line[:1].islower()
+    )

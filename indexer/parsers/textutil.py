@@ -12,9 +12,9 @@ DECODE_FAILURE = "cannot decode text: not UTF-8, UTF-16 or Windows-1252 (save it
 # Prefixes that are also ordinary syllable breaks ("ex-ploitation", "co-ercion", "state-ment",
 # "so-cial", "inter-national") are deliberately absent: there the hyphen is typesetting.
 COMPOUND_PREFIXES = frozenset(
-    "anti non self cross well semi socio public private cost value risk child forced long off e "
-    "sous demi quasi vis après arrière".split()
-)
+    {"anti", "non", "self", "cross", "well", "semi", "socio", "public", "private", "cost", "value",
+     "risk", "child", "forced", "long", "off", "e", "sous", "demi", "quasi", "vis", "après", "arrière"}
+)  # fmt: skip
 
 # A line that opens a new paragraph: "12.", "(a)", "a)", "(iv)", "(1)", "Article 5", a bullet.
 PARA_START = re.compile(
@@ -172,7 +172,9 @@ def heading_level(line: str) -> int:
     if _LETTER_HEADING.match(text) and len(words) <= 12:
         return 2
     letters = [ch for ch in text if ch.isalpha()]
-    dense = len(letters) >= 0.6 * len(text.replace(" ", ""))  # not a symbol like CTOC/COP/WG.4/2021/2
+    dense = len(letters) >= 0.6 * len(
+        text.replace(" ", "")
+    )  # not a symbol like CTOC/COP/WG.4/2021/2
     if len(letters) >= 4 and dense and all(ch.isupper() for ch in letters) and len(words) <= 12:
         return 1
     return 0

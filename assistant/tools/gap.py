@@ -1,0 +1,438 @@
+"""Gap analysis: which recommended measures a country has not adopted yet, with who
+recommends each one and where it is already applied — every statement cited.
+
+Input is the set of ``measure`` record ids the user ticks; everything else comes from
+``corpus/recommendations/measure-*.md`` and the instrument cards they name. No model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
+
+THEMES: dict[str, str] = {
+    "transparency-reporting": "Transparency and reporting",
+    "exclusion-debarment": "Exclusion and debarment",
+    "due-diligence": "Due diligence",
+    "contract-clauses-certification": "Contract clauses and certification",
+    "recruitment-fees": "Recruitment fees",
+    "remedies": "Remedies",
+    "coordination": "Coordination",
+    "training": "Training",
+}
+# Words that show a card point deals with a theme; used to pick the point that shows
+# an example instrument applying a measure (the record names the card, not the point).
+_THEME_WORDS: dict[str, tuple[str, ...]] = {
+    "transparency-reporting": ("report", "statement", "disclos", "transparen", "register", "publish", "subcontractor"),
+    "exclusion-debarment": ("exclu", "debar", "ban", "import", "list", "convict", "ground"),
+    "due-diligence": ("due diligence", "diligence", "vigilance", "risk", "duty of care"),
+    "contract-clauses-certification": ("contract", "clause", "certif", "compliance plan", "code of conduct", "condition"),
+    "recruitment-fees": ("recruit", "fee"),
+    "remedies": ("remed", "grievance", "complain", "civil", "compensat", "redress", "referral"),
+    "coordination": ("coordinat", "cooperat", "partnership", "task force", "action plan", "plan of action", "network", "information"),
+    "training": ("training", "train", "guidance", "capacity", "toolkit", "awareness"),
+}
+_BACKGROUND_LABELS = re.compile(r"^(status|origin|adoption|publisher|author|edition|enactment|launch|history)", re.I)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_STOP = frozenset("which where their there these those other about under within public their shall should would could".split())
+
+
+class UnknownMeasures(ValueError):
+    """Ids given as "in place" that are not measure records; ``ids`` lists them."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"unknown measure id(s): {', '.join(ids)} (see 'vigilance gap --list')")
+        self.ids = ids
+
+
+@dataclass
+class SourceRef:
+    """A record or card cited as a whole, or at one point (``locator``)."""
+
+    id: str
+    title: str
+    symbol: str
+    url: str
+    locator: str = ""
+    kind: str = ""
+
+    def cite(self) -> str:
+        if self.kind == "measure":  # the record is the heading above; name it by id, not twice by title
+            return f"measure record {self.id}" + (f", {self.locator}" if self.locator else "")
+        parts = [self.title + (f" ({self.symbol})" if self.symbol else "")]
+        if self.locator:
+            parts.append(self.locator)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Statement:
+    """A sentence of the report and the source it rests on."""
+
+    text: str
+    source: SourceRef
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Example:
+    """An instrument applying the measure, shown by one of its card points."""
+
+    card_id: str
+    short_title: str
+    jurisdiction: str
+    label: str
+    text: str
+    locator: str
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class MeasureItem:
+    """A measure as the checklist shows it."""
+
+    id: str
+    title: str
+    letter: str
+    theme: str
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class MissingMeasure:
+    id: str
+    title: str
+    letter: str
+    theme: str
+    what: Statement
+    adoption: Statement | None
+    recommended_by: list[SourceRef]
+    examples: list[Example]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ThemeGroup:
+    theme: str
+    label: str
+    measures: list[MissingMeasure]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"theme": self.theme, "label": self.label, "measures": [m.to_dict() for m in self.measures]}
+
+
+@dataclass
+class GapReport:
+    date: str
+    in_place: list[MeasureItem]
+    missing: list[ThemeGroup]
+    total: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def missing_ids(self) -> list[str]:
+        return [m.id for g in self.missing for m in g.measures]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "total": self.total, "in_place": [m.to_dict() for m in self.in_place],
+                "missing": [g.to_dict() for g in self.missing], "problems": self.problems}
+
+
+# -- reading the records -------------------------------------------------------------------
+
+
+def measure_records(corpus: Corpus | None = None) -> list[Record]:
+    """Every ``record: measure``, in theme order, lettered measures (a)-(f) first, then by id."""
+    corpus = corpus or load_corpus()
+    order = {t: i for i, t in enumerate(THEMES)}
+    found = corpus.of_kind("measure")
+    return sorted(found, key=lambda r: (order.get(r.get("theme", ""), len(order)),
+                                        str(r.get("letter") or "~"), r.id))
+
+
+def _what_point(measure: Record) -> Point | None:
+    return next((p for p in measure.points if p.label.casefold().startswith("what it is")),
+                measure.points[0] if measure.points else None)
+
+
+def _adoption_point(measure: Record) -> Point | None:
+    return next((p for p in measure.points if "adoption" in p.label.casefold()), None)
+
+
+def _heading_title(measure: Record) -> str:
+    return measure.heading or measure.title
+
+
+def measures_by_theme(corpus: Corpus | None = None) -> dict[str, list[MeasureItem]]:
+    """Theme id -> the measures of that theme, for the app's checklist (themes in fixed order)."""
+    out: dict[str, list[MeasureItem]] = {}
+    for m in measure_records(corpus):
+        what = _what_point(m)
+        item = MeasureItem(m.id, _heading_title(m), str(m.get("letter") or ""), str(m.get("theme", "")),
+                           shorten(what.text, 200) if what else "")
+        out.setdefault(item.theme, []).append(item)
+    return out
+
+
+def read_measure_ids(path: str | Path) -> list[str]:
+    """Measure ids from a file: a JSON list, or one id per line (blank lines and ``#`` comments skipped)."""
+    text = Path(path).read_text(encoding="utf-8-sig").strip()
+    if text.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{Path(path).name}: not a valid JSON list ({exc.msg})") from exc
+        return [str(v).strip() for v in data if str(v).strip()]
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+# -- choosing the cited point of an example --------------------------------------------------
+
+
+def _ref_pieces(ref: str) -> list[tuple[str, str]]:
+    """(full, base) keys of a point reference: ``art. 57(1)(f)`` -> (``art.57(1)(f)``, ``art.57``)."""
+    pieces = []
+    for piece in re.split(r"[;,]", ref):
+        full = re.sub(r"\s+", "", piece.casefold())
+        base = re.sub(r"\(.*$", "", full)
+        if re.search(r"\d", base) and not _YEAR.match(base) and len(base) >= 2:
+            pieces.append((full, base))
+    return pieces
+
+
+def _mentions(haystack: str, key: str) -> bool:
+    return re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\d])", haystack) is not None
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{5,}", text.casefold()) if w not in _STOP}
+
+
+def point_score(point: Point, measure_text: str, theme: str) -> float:
+    """How well a card point shows a measure described by ``measure_text``: its reference named
+    there, theme words in its label and text, shared words; background points (status, origin,
+    adoption) lose, because they rarely show the measure itself."""
+    squeezed = re.sub(r"\s+", "", measure_text.casefold())
+    score = 0.0
+    for full, base in _ref_pieces(point.ref):
+        if full != base and _mentions(squeezed, full):
+            score += 6  # the same subdivision: "art. 57(1)(f)" named as such
+        elif _mentions(squeezed, base):
+            score += 3
+    label, text = point.label.casefold(), point.text.casefold()
+    words = _THEME_WORDS.get(theme, ())
+    score += 3 * sum(w in label for w in words)
+    score += min(3, sum(w in text for w in words))
+    score += min(6.0, 0.75 * len(_words(point.full_text) & _words(measure_text)))
+    if _BACKGROUND_LABELS.match(point.label):
+        score -= 5
+    return score
+
+
+def _names(card: Record) -> list[str]:
+    """How a measure record may name a card: symbol, short title, aliases (at least 4 characters)."""
+    aliases = card.front.get("aliases") or []
+    if isinstance(aliases, dict):
+        aliases = [a for values in aliases.values() for a in (values or [])]
+    names = [card.symbol, card.short_title, *map(str, aliases)]
+    return [n.casefold() for n in names if n and len(n) >= 4]
+
+
+def focus_text(card: Record, measure: Record) -> str:
+    """The measure's points that name ``card`` (e.g. "Germany (LkSG, § 22): ..."), else all of it."""
+    names = _names(card)
+    naming = [p.full_text for p in measure.points if any(n in p.full_text.casefold() for n in names)]
+    return " ".join(naming) if naming else " ".join([measure.title] + [p.full_text for p in measure.points])
+
+
+def example_point(card: Record, measure: Record) -> Point | None:
+    """The point of ``card`` that best shows it applying ``measure`` (first one on ties)."""
+    if not card.points:
+        return None
+    text = focus_text(card, measure)
+    theme = str(measure.get("theme", ""))
+    return max(card.points, key=lambda p: (point_score(p, text, theme), -p.n))
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def source_ref(record: Record) -> SourceRef:
+    """A recommending record or card; a WG recommendation is cited at its "Recommendation" point."""
+    rec_point = next((p for p in record.points if p.label.casefold().startswith("recommendation")), None)
+    return SourceRef(record.id, record.label, record.symbol, record.url,
+                     rec_point.locator if rec_point else "", record.record)
+
+
+def _cite_point(record: Record, point: Point) -> SourceRef:
+    return SourceRef(record.id, record.label, record.symbol, record.url, point.locator, record.record)
+
+
+def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> MissingMeasure:
+    what = _what_point(measure)
+    adoption = _adoption_point(measure)
+    recommended = []
+    for rid in measure.ids("recommended_by"):
+        if rid in corpus.records:
+            recommended.append(source_ref(corpus.records[rid]))
+        else:
+            problems.append(f"{measure.id}: recommended_by names unknown record {rid!r}")
+    examples = []
+    for cid in measure.ids("examples"):
+        card = corpus.records.get(cid)
+        point = example_point(card, measure) if card else None
+        if card is None or point is None:
+            problems.append(f"{measure.id}: example {cid!r} has no card or no points")
+            continue
+        examples.append(Example(card.id, card.label, card.jurisdiction, point.label,
+                                shorten(point.text), point.locator, card.url))
+    return MissingMeasure(
+        id=measure.id,
+        title=_heading_title(measure),
+        letter=str(measure.get("letter") or ""),
+        theme=str(measure.get("theme", "")),
+        what=Statement(what.text if what else measure.title,
+                       _cite_point(measure, what) if what else source_ref(measure)),
+        adoption=Statement(adoption.text, _cite_point(measure, adoption)) if adoption else None,
+        recommended_by=recommended,
+        examples=examples,
+    )
+
+
+def gap_analysis(have: Iterable[str], corpus: Corpus | None = None, today: dt.date | None = None) -> GapReport:
+    """The measures not in ``have``, grouped by theme in fixed order, each with its recommending
+    sources and cited examples. Raises ``UnknownMeasures`` naming ids that are not measures."""
+    corpus = corpus or load_corpus()
+    records = measure_records(corpus)
+    known = {m.id for m in records}
+    have_set = {h.strip() for h in have if h.strip()}
+    unknown = sorted(have_set - known)
+    if unknown:
+        raise UnknownMeasures(unknown)
+    problems: list[str] = []
+    groups: dict[str, list[MissingMeasure]] = {}
+    for m in records:
+        if m.id not in have_set:
+            groups.setdefault(str(m.get("theme", "")), []).append(missing_measure(m, corpus, problems))
+    in_place = [item for items in measures_by_theme(corpus).values() for item in items if item.id in have_set]
+    return GapReport(
+        date=(today or dt.date.today()).isoformat(),
+        in_place=in_place,
+        missing=[ThemeGroup(t, THEMES.get(t, t), ms) for t, ms in groups.items()],
+        total=len(records),
+        problems=problems,
+    )
+
+
+# -- output --------------------------------------------------------------------------------------
+
+REPORT_TITLE = "Gap analysis: measures against trafficking in persons and forced labour in public procurement"
+
+
+def _sentence(text: str) -> str:
+    """A point's statement as a sentence: capital first letter (points continue a label)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _cite(ref: SourceRef) -> str:
+    return f"{ref.cite()}" + (f" — {ref.url}" if ref.url else "")
+
+
+def _example_line(ex: Example) -> tuple[str, str]:
+    """(statement, citation) for one example."""
+    cite = f"{ex.short_title}, {ex.locator}" + (f" — {ex.url}" if ex.url else "")
+    return f"{ex.short_title} ({ex.jurisdiction or '-'}): {_sentence(ex.text)}", cite
+
+
+def to_markdown(report: GapReport) -> str:
+    """The report as Markdown: in place, then missing measures by theme, each statement followed by its source."""
+    lines = [f"# {REPORT_TITLE}", "", f"Date: {report.date}. Measures in place: {len(report.in_place)} "
+             f"of {report.total}; missing: {len(report.missing_ids)}.", ""]
+    if report.in_place:
+        lines += ["## Measures in place", ""] + [f"- {m.title} (`{m.id}`)" for m in report.in_place] + [""]
+    lines += ["## Missing measures by theme", ""]
+    if not report.missing:
+        lines += ["Every measure in the knowledge base is marked as in place.", ""]
+    for group in report.missing:
+        lines += [f"### {group.label}", ""]
+        for m in group.measures:
+            lines += [f"#### {m.title}", "", f"`{m.id}`", "",
+                      f"**What it is.** {_sentence(m.what.text)} *[{_cite(m.what.source)}]*", ""]
+            if m.adoption:
+                lines += [f"**What adopting it involves.** {_sentence(m.adoption.text)} *[{_cite(m.adoption.source)}]*", ""]
+            lines += ["**Recommended by:**", ""] + [f"- {_cite(r)}" for r in m.recommended_by] + [""]
+            if m.examples:
+                lines += ["**Examples of jurisdictions applying it:**", ""]
+                lines += ["- {} *[{}]*".format(*_example_line(ex)) for ex in m.examples] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_docx(report: GapReport, path: str | Path) -> Path:
+    """The report as a Word document with one heading per theme and per measure."""
+    import docx
+
+    path = Path(path)
+    doc = docx.Document()
+    doc.core_properties.title = REPORT_TITLE
+    doc.add_heading(REPORT_TITLE, level=0)
+    doc.add_paragraph(f"Date: {report.date}. Measures in place: {len(report.in_place)} of {report.total}; "
+                      f"missing: {len(report.missing_ids)}.")
+    if report.in_place:
+        doc.add_heading("Measures in place", level=1)
+        for m in report.in_place:
+            doc.add_paragraph(f"{m.title} ({m.id})", style="List Bullet")
+    doc.add_heading("Missing measures by theme", level=1)
+    for group in report.missing:
+        doc.add_heading(group.label, level=2)
+        for m in group.measures:
+            doc.add_heading(m.title, level=3)
+            for head, st in (("What it is. ", m.what), ("What adopting it involves. ", m.adoption)):
+                if st is None:
+                    continue
+                para = doc.add_paragraph()
+                para.add_run(head).bold = True
+                para.add_run(_sentence(st.text) + " ")
+                para.add_run(f"[{_cite(st.source)}]").italic = True
+            doc.add_paragraph().add_run("Recommended by:").bold = True
+            for r in m.recommended_by:
+                doc.add_paragraph(_cite(r), style="List Bullet")
+            if m.examples:
+                doc.add_paragraph().add_run("Examples of jurisdictions applying it:").bold = True
+                for ex in m.examples:
+                    text, cite = _example_line(ex)
+                    para = doc.add_paragraph(text + " ", style="List Bullet")
+                    para.add_run(f"[{cite}]").italic = True
+    doc.save(path)
+    return path
+
+
+def export_report(report: GapReport, path: str | Path) -> Path:
+    """Write the report as Markdown (.md) or Word (.docx), chosen by the extension."""
+    path = Path(path)
+    suffix = path.suffix.casefold()
+    if suffix in (".md", ".markdown"):
+        path.write_text(to_markdown(report), encoding="utf-8")
+        return path
+    if suffix == ".docx":
+        return export_docx(report, path)
+    raise ValueError(f"cannot write {path.name}: use a .md or .docx file name")

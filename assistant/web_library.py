@@ -1,0 +1,240 @@
+"""The app's library: storing uploads safely, their metadata sidecars, indexing them in a
+worker thread, removing documents, and the table of what is indexed.
+
+Nothing here imports gradio: the app calls these functions and shows what they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import re
+import shutil
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indexer.embedders import BatchedEmbedder
+from indexer.settings import Settings
+
+ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
+SIDECAR_FIELDS = ("title", "type", "jurisdiction", "year", "binding", "language")
+TABLE_HEADERS = ["id", "title", "type", "jurisdiction", "year", "binding", "language", "passages"]
+MAX_STEM = 80
+
+
+class UploadError(ValueError):
+    """An uploaded file refused before indexing (type, size); the message is one line."""
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to store: no folder parts, only ``[A-Za-z0-9._-]``, never hidden.
+
+    The indexer skips names starting with ``.``, ``_`` or ``~$``, so those are stripped too.
+    """
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base)
+    base = re.sub(r"_+", "_", base).lstrip("._-~")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = stem.strip("._-")[:MAX_STEM] or "upload"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: int) -> Path:
+    """Copy an upload into ``uploads_dir`` under a safe name; never overwrite a file.
+
+    A name already taken gets a short hash of the content (``report-1a2b3c.pdf``); if
+    that file exists with the same bytes, it is the same upload and is returned as is.
+    Raises UploadError for a type the indexer cannot read or a file over the size limit.
+    """
+    name = safe_name(original_name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise UploadError(
+            f"{original_name}: file type {suffix or '(none)'} not accepted "
+            f"(use {', '.join(ALLOWED_SUFFIXES)})"
+        )
+    size = src.stat().st_size
+    if size > max_bytes:
+        raise UploadError(
+            f"{original_name}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
+        )
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    target = uploads_dir / name
+    if target.exists():
+        digest = _sha256(src)
+        stem = Path(name).stem
+        for length in (6, 12, 64):
+            target = uploads_dir / f"{stem}-{digest[:length]}{suffix}"
+            if not target.exists():
+                break
+            if _sha256(target) == digest:
+                return target
+        else:  # pragma: no cover - a 256-bit clash
+            raise UploadError(f"{original_name}: cannot find a free file name")
+    # "x" mode: a file created between the check and the copy is not overwritten either.
+    with src.open("rb") as fin, target.open("xb") as fout:
+        shutil.copyfileobj(fin, fout)
+    return target
+
+
+def sidecar_fields(form: dict[str, Any]) -> dict[str, Any]:
+    """The metadata form's non-empty fields, typed as the indexer reads them."""
+    out: dict[str, Any] = {}
+    for key in SIDECAR_FIELDS:
+        value = form.get(key)
+        if value in (None, "", [], "auto", "unknown") and key != "binding":
+            continue
+        if key == "year":
+            try:
+                out["year"] = int(float(value))
+            except (TypeError, ValueError):
+                continue
+        elif key == "jurisdiction":
+            out[key] = str(value).strip().upper()
+        elif key == "binding":
+            if value in ("yes", "no"):
+                out[key] = value
+        else:
+            out[key] = str(value).strip()
+    return {k: v for k, v in out.items() if v not in ("", None)}
+
+
+def write_sidecar(path: Path, form: dict[str, Any]) -> Path | None:
+    """Write ``name.ext.yaml`` next to an upload with the form's fields (none: no file).
+
+    An existing sidecar is replaced only for a file this upload owns; the upload itself
+    is never overwritten (see ``store_upload``).
+    """
+    fields = sidecar_fields(form)
+    if not fields:
+        return None
+    side = path.with_name(path.name + ".yaml")
+    side.write_text(
+        "# Written by the Vigilance app from the upload form.\n"
+        + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return side
+
+
+def library_rows(documents: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of the library table, in ``TABLE_HEADERS`` order."""
+    return [
+        [
+            d.get("doc_id", ""),
+            d.get("title", ""),
+            d.get("type", ""),
+            d.get("jurisdiction", ""),
+            d.get("year") or "",
+            d.get("binding", ""),
+            d.get("language", ""),
+            d.get("passages", 0),
+        ]
+        for d in documents
+    ]
+
+
+@dataclass
+class IndexEvent:
+    """A progress event from the worker, or the end of the job (``done`` with a result)."""
+
+    kind: str
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class IndexWorker:
+    """One indexing job at a time, in its own thread, so questions keep being answered.
+
+    ``run`` yields the pipeline's progress events as they happen, then the summary.
+    """
+
+    def __init__(self, settings: Settings, embedder: BatchedEmbedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigilance-index")
+
+    def run(self, paths: Sequence[Path], poll: float = 0.2) -> Iterator[IndexEvent]:
+        from indexer.pipeline import index_paths
+
+        events: queue.Queue[IndexEvent] = queue.Queue()
+
+        def progress(event: str, info: dict[str, Any]) -> None:
+            events.put(IndexEvent(event, dict(info)))
+
+        future: Future = self._pool.submit(
+            index_paths, list(paths), self.settings, embedder=self.embedder, progress=progress
+        )
+        while not (future.done() and events.empty()):
+            try:
+                yield events.get(timeout=poll)
+            except queue.Empty:
+                continue
+        yield IndexEvent("result", {"summary": future.result()})
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class SerialEmbedder(BatchedEmbedder):
+    """The same model behind a lock: one batch at a time.
+
+    The engine parallelises each batch over all cores with OpenMP; two batches at once
+    (a question while a document is indexed) would fight over 2 cores. Locking per batch
+    lets a question's embedding slip in between the indexer's batches.
+    """
+
+    def __init__(self, inner: BatchedEmbedder) -> None:
+        self.inner = inner
+        self.id = inner.id
+        self.dim = inner.dim
+        self.batch_size = inner.batch_size
+        self._lock = threading.Lock()
+
+    def _embed(self, texts: list[str], is_query: bool):
+        with self._lock:
+            return self.inner._embed(texts, is_query)
+
+
+def remove_upload(source_path: str, uploads_dir: Path) -> bool:
+    """Delete an uploaded file and its sidecar, only if it lives in ``uploads_dir``."""
+    src = Path(source_path)
+    try:
+        inside = src.resolve().parent == uploads_dir.resolve()
+    except OSError:
+        return False
+    if not inside or not src.exists():
+        return False
+    src.unlink()
+    for suffix in (".yaml", ".yml"):
+        src.with_name(src.name + suffix).unlink(missing_ok=True)
+    return True
+
+
+def progress_fraction(event: IndexEvent) -> tuple[float | None, str]:
+    """How far along the job is and what to say, for a progress bar."""
+    info = event.info
+    if event.kind == "scan":
+        return None, f"reading {Path(info.get('file', '')).name}"
+    if event.kind == "embed":
+        return 0.0, f"embedding {info.get('passages', 0)} passages"
+    if event.kind == "document":
+        total = max(int(info.get("passages") or 1), 1)
+        return min(info.get("done", 0) / total, 1.0), f"indexed {info.get('doc_id', '')}"
+    return None, event.kind
+
