@@ -33,6 +33,14 @@ reply exactly: NOT COVERED
 4. Answer in the language of the question, in at most six sentences."""
 
 MIN_SUPPORT = 0.5  # share of a sentence's content words found in the passages it cites
+PLANTED_OVERLAP = 0.6  # a reply sentence this close to a planted instruction repeats it
+# Sentences of a document that address the reader as a model: data, never instructions.
+INJECTION = re.compile(
+    r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)\s+"
+    r"(instructions|rules|prompts?)|you\s+are\s+now\b|system\s+prompt|new\s+instructions\s*:|"
+    r"ignore[zr]?\s+(toutes\s+)?les\s+instructions|ignora\s+(todas\s+)?las\s+instrucciones",
+    re.IGNORECASE,
+)
 
 
 class ChatModel(Protocol):
@@ -86,7 +94,9 @@ class Validation:
     dropped: list[tuple[str, str]]  # (sentence, reason)
 
 
-def _support(sentence: str, texts: list[str]) -> float:
+def _support(sentence: str, texts: list[str], across_languages: bool = True) -> float:
+    """Share of the sentence's content words found in ``texts`` (or, across languages,
+    as a glossary translation of them)."""
     words = [t for t in tokens(MARKER.sub("", sentence)) if t not in ALL_STOPWORDS and len(t) > 2]
     if not words:
         return 0.0
@@ -95,16 +105,25 @@ def _support(sentence: str, texts: list[str]) -> float:
         pool.update(tokens(text))
     found = 0
     for w in words:
-        variants = {w} | {
-            t for lang in ("en", "fr", "es") for t in tokens(" ".join(translations(w, lang)))
-        }
+        variants = {w}
+        if across_languages:
+            variants |= {
+                t for lang in ("en", "fr", "es") for t in tokens(" ".join(translations(w, lang)))
+            }
         found += bool(variants & pool)
     return found / len(words)
 
 
+def planted_instructions(citations: list[Citation]) -> list[str]:
+    """Sentences of the passages that try to instruct a model."""
+    return [s for c in citations for s in split_sentences(c.text) if INJECTION.search(s)]
+
+
 def validate(reply: str, citations: list[Citation]) -> Validation:
-    """Keep the sentences that cite given passages and are supported by them."""
+    """Keep the sentences that cite given passages, are supported by them, and do not
+    repeat an instruction planted in a passage."""
     by_n = {c.n: c for c in citations}
+    planted = planted_instructions(citations)
     kept, dropped = [], []
     for sentence in split_sentences(reply.strip()):
         sentence = sentence.strip()
@@ -115,6 +134,8 @@ def validate(reply: str, citations: list[Citation]) -> Validation:
             dropped.append((sentence, "cites no passage"))
         elif any(n not in by_n for n in numbers):
             dropped.append((sentence, "cites a passage it was not given"))
+        elif planted and _support(sentence, planted, across_languages=False) >= PLANTED_OVERLAP:
+            dropped.append((sentence, "repeats an instruction found in a document"))
         elif _support(sentence, [by_n[n].text for n in numbers]) < MIN_SUPPORT:
             dropped.append((sentence, "not supported by the passage it cites"))
         else:

@@ -182,9 +182,15 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _text_of(parsed: Any) -> str:
-    blocks = getattr(parsed, "blocks", None) or []
-    return " ".join(b.text for b in blocks if b.kind != "footnote")
+def _text_of(parsed: Any, limit: int = 3000) -> str:
+    """The first ``limit`` characters of a parsed file's body text (footnotes left out)."""
+    parts: list[str] = []
+    total = 0
+    for block in getattr(parsed, "blocks", None) or []:
+        if block.kind != "footnote" and total < limit:
+            parts.append(block.text)
+            total += len(block.text) + 1
+    return " ".join(parts)
 
 
 def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -> dict[str, Any]:

@@ -181,7 +181,8 @@ def parse_record(path: Path) -> Record:
         short_title=_text(front.get("short_title")),
         symbol=_text(front.get("symbol")),
         type=_text(front.get("type")),
-        jurisdiction=_text(front.get("jurisdiction")),
+        # YAML 1.1 reads an unquoted NO (Norway) as false, as the indexer knows too
+        jurisdiction="NO" if front.get("jurisdiction") is False else _text(front.get("jurisdiction")).upper(),
         adopted=adopted,
         year=int(year_match.group(1)) if year_match else None,
         status=_text(status_value),

@@ -1,0 +1,246 @@
+"""Briefing packs: a list of questions put to the Assistant, compiled into one document with
+citations numbered across the whole pack and one consolidated list of sources.
+
+The questions are the Working Group's guiding questions (a)-(m) (``guiding-question``
+records, in English, French or Spanish) or the user's own, one per line in a text file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.answer import MARKER, Answer, Citation
+from assistant.tools.records import Corpus, load_corpus
+
+LANGS = ("en", "fr", "es")
+LABELS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Briefing pack: trafficking in persons and forced labour in public procurement and supply chains",
+        "fr": "Dossier d'information : traite des personnes et travail forcé dans les marchés publics "
+              "et les chaînes d'approvisionnement",
+        "es": "Carpeta informativa: trata de personas y trabajo forzoso en la contratación pública "
+              "y las cadenas de suministro",
+    },
+    "date": {"en": "Date", "fr": "Date", "es": "Fecha"},
+    "intro": {
+        "en": "Answers drawn from the Vigilance knowledge base; each statement cites its source, "
+              "listed at the end.",
+        "fr": "Réponses tirées de la base de connaissances Vigilance ; chaque affirmation renvoie à sa "
+              "source, dont la liste figure à la fin.",
+        "es": "Respuestas extraídas de la base de conocimientos Vigilance; cada afirmación remite a su "
+              "fuente, que figura al final.",
+    },
+    "question": {"en": "Question", "fr": "Question", "es": "Pregunta"},
+    "sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
+    "not_covered": {
+        "en": "Not covered by the sources.",
+        "fr": "Non couvert par les sources.",
+        "es": "No cubierto por las fuentes.",
+    },
+    "binding_yes": {"en": "binding", "fr": "contraignant", "es": "vinculante"},
+    "binding_no": {"en": "non-binding", "fr": "non contraignant", "es": "no vinculante"},
+    "binding_unknown": {"en": "binding status unknown", "fr": "portée inconnue", "es": "carácter desconocido"},
+}
+
+
+def label(key: str, lang: str) -> str:
+    return LABELS[key].get(lang) or LABELS[key]["en"]
+
+
+class Asker(Protocol):
+    """Anything with ``Assistant.ask``'s signature (the real Assistant, or a stub in the app)."""
+
+    def ask(self, question: str, filters: Any = None, conversation: Any = None) -> Answer: ...
+
+
+@dataclass
+class BriefQuestion:
+    label: str  # "(a)" for a guiding question, "1" for a user's question
+    question: str
+    record_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BriefSource:
+    """One cited passage, numbered once for the whole pack."""
+
+    n: int
+    doc_id: str
+    passage_id: str
+    title: str
+    short_title: str
+    locator: str
+    year: int | None
+    jurisdiction: str
+    binding: str
+    url: str
+    text: str = ""
+
+    def line(self, lang: str = "en") -> str:
+        binding = label(f"binding_{self.binding}" if self.binding in ("yes", "no") else "binding_unknown", lang)
+        parts = [self.title, self.locator or "-", str(self.year or "n.d."), self.jurisdiction or "-", binding]
+        return ", ".join(parts) + (f" — {self.url}" if self.url else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BriefItem:
+    label: str
+    question: str
+    answer: str  # markers renumbered to the pack's sources
+    supported: bool
+    citations: list[int] = field(default_factory=list)
+    record_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Brief:
+    title: str
+    date: str
+    lang: str
+    items: list[BriefItem]
+    sources: list[BriefSource]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "date": self.date, "lang": self.lang,
+                "items": [i.to_dict() for i in self.items], "sources": [s.to_dict() for s in self.sources]}
+
+
+def guiding_questions(lang: str = "en", corpus: Corpus | None = None) -> list[BriefQuestion]:
+    """The Working Group's guiding questions, by letter, in ``lang`` (English when a translation is missing)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use en, fr or es")
+    corpus = corpus or load_corpus()
+    records = sorted(corpus.of_kind("guiding-question"), key=lambda r: (str(r.get("letter", "")), r.id))
+    key = "question" if lang == "en" else f"question_{lang}"
+    out = []
+    for r in records:
+        text = str(r.get(key) or r.get("question") or "").strip()
+        if text:
+            out.append(BriefQuestion(f"({r.get('letter', '')})", text, r.id))
+    return out
+
+
+def read_questions(path: str | Path) -> list[BriefQuestion]:
+    """A user's questions, one per line (blank lines skipped); ValueError when there are none."""
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    questions = [q.strip() for q in lines if q.strip()]
+    if not questions:
+        raise ValueError(f"{Path(path).name} holds no questions (one per line)")
+    return [BriefQuestion(str(i), q) for i, q in enumerate(questions, 1)]
+
+
+class _Numbering:
+    """Global citation numbers: a passage cited by several answers keeps one number."""
+
+    def __init__(self) -> None:
+        self.by_passage: dict[str, BriefSource] = {}
+
+    def number(self, c: Citation) -> int:
+        if c.passage_id not in self.by_passage:
+            n = len(self.by_passage) + 1
+            self.by_passage[c.passage_id] = BriefSource(
+                n, c.doc_id, c.passage_id, c.title, c.short_title, c.locator, c.year,
+                c.jurisdiction, c.binding, c.url, c.text)
+        return self.by_passage[c.passage_id].n
+
+
+def renumber(answer: Answer, numbering: _Numbering) -> tuple[str, list[int]]:
+    """The answer text with its local ``[n]`` markers replaced by pack-wide numbers, and those numbers."""
+    local = {c.n: numbering.number(c) for c in answer.citations}
+    text = MARKER.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", answer.answer)
+    return text, sorted(set(local.values()))
+
+
+def build_brief(
+    assistant: Asker,
+    questions: Sequence[BriefQuestion] | None = None,
+    lang: str = "en",
+    title: str | None = None,
+    filters: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Brief:
+    """Ask every question (default: the guiding questions in ``lang``) and compile the pack.
+
+    An unsupported answer becomes "Not covered by the sources." with no citation;
+    ``progress(done, total)`` is called after each question.
+    """
+    questions = list(questions) if questions is not None else guiding_questions(lang)
+    numbering = _Numbering()
+    items = []
+    for i, q in enumerate(questions, 1):
+        answer = assistant.ask(q.question, filters=filters)
+        if answer.supported and answer.citations:
+            text, numbers = renumber(answer, numbering)
+            items.append(BriefItem(q.label, q.question, text, True, numbers, q.record_id))
+        else:
+            items.append(BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id))
+        if progress:
+            progress(i, len(questions))
+    sources = sorted(numbering.by_passage.values(), key=lambda s: s.n)
+    return Brief(title or label("title", lang), (today or dt.date.today()).isoformat(), lang, items, sources)
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def to_markdown(brief: Brief) -> str:
+    lang = brief.lang
+    lines = [f"# {brief.title}", "", f"{label('date', lang)}: {brief.date}", "", label("intro", lang), ""]
+    for item in brief.items:
+        lines += [f"## {item.label} {item.question}", "", item.answer.strip(), ""]
+    lines += [f"## {label('sources', lang)}", ""]
+    lines += [f"- [{s.n}] {s.line(lang)}" for s in brief.sources]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_docx(brief: Brief, path: str | Path) -> Path:
+    """The pack as a Word document: a heading per question, the answer's bullets as a list."""
+    import docx
+
+    path = Path(path)
+    lang = brief.lang
+    doc = docx.Document()
+    doc.core_properties.title = brief.title
+    doc.add_heading(brief.title, level=0)
+    doc.add_paragraph(f"{label('date', lang)}: {brief.date}")
+    doc.add_paragraph(label("intro", lang))
+    for item in brief.items:
+        doc.add_heading(f"{item.label} {item.question}", level=1)
+        for line in item.answer.strip().splitlines():
+            if not line.strip():
+                continue
+            if line.lstrip().startswith("- "):
+                doc.add_paragraph(line.lstrip()[2:], style="List Bullet")
+            else:
+                doc.add_paragraph(line.strip())
+    doc.add_heading(label("sources", lang), level=1)
+    for s in brief.sources:
+        doc.add_paragraph(f"[{s.n}] {s.line(lang)}")
+    doc.save(path)
+    return path
+
+
+def export_brief(brief: Brief, path: str | Path) -> Path:
+    """Write the pack as Markdown (.md) or Word (.docx), chosen by the extension."""
+    path = Path(path)
+    suffix = path.suffix.casefold()
+    if suffix in (".md", ".markdown"):
+        path.write_text(to_markdown(brief), encoding="utf-8")
+        return path
+    if suffix == ".docx":
+        return export_docx(brief, path)
+    raise ValueError(f"cannot write {path.name}: use a .md or .docx file name")
