@@ -179,9 +179,11 @@ class ExtractiveComposer:
                 groups.setdefault(doc, []).append(f"{quote(sentence)} [{n}]")
         notices = []
         src_langs = {c.language for c in citations if c.language}
-        if src_langs and lang not in src_langs:
-            names = ", ".join(sorted(message(f"lang_{sl}", lang) for sl in src_langs))
-            notices.append(message("other_language", lang, langs=names))
+        other = src_langs - {lang}
+        if other:
+            names = ", ".join(sorted(message(f"lang_{sl}", lang) for sl in other))
+            key = "other_language" if lang not in src_langs else "some_other_language"
+            notices.append(message(key, lang, langs=names))
         body = [message("intro", lang)]
         for doc, lines in groups.items():
             body.append(f"\n{heads[doc]}")

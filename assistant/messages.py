@@ -24,6 +24,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Les sources trouvées sont en {langs} ; elles sont citées dans leur langue.",
         "es": "Las fuentes encontradas están en {langs}; se citan en su idioma.",
     },
+    "some_other_language": {
+        "en": "Some sources found are in {langs}; they are quoted in their own language.",
+        "fr": "Certaines sources trouvées sont en {langs} ; elles sont citées dans leur langue.",
+        "es": "Algunas fuentes encontradas están en {langs}; se citan en su idioma.",
+    },
     "lang_en": {"en": "English", "fr": "anglais", "es": "inglés"},
     "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
     "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},

@@ -102,9 +102,11 @@ def sidecar_fields(form: dict[str, Any]) -> dict[str, Any]:
             continue
         if key == "year":
             try:
-                out["year"] = int(float(value))
+                year = int(float(value))
             except (TypeError, ValueError):
                 continue
+            if year > 0:  # 0 is what an untouched number widget sends
+                out["year"] = year
         elif key == "jurisdiction":
             out[key] = str(value).strip().upper()
         elif key == "binding":

@@ -52,11 +52,20 @@ def build_filters(types, jurisdictions, binding, year_from, year_to, languages) 
         "type": list(types or []),
         "jurisdiction": list(jurisdictions or []),
         "language": list(languages or []),
-        "year_from": int(year_from) if year_from not in (None, "") else None,
-        "year_to": int(year_to) if year_to not in (None, "") else None,
+        "year_from": _year(year_from),
+        "year_to": _year(year_to),
         "binding": {"binding": "yes", "non-binding": "no"}.get(binding or "any"),
     }
     return {k: v for k, v in filters.items() if v not in (None, [], "")}
+
+
+def _year(value: Any) -> int | None:
+    """A year from a number widget; empty or 0 (the widget's blank) is no year."""
+    try:
+        year = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    return year if year > 0 else None
 
 
 def new_session() -> dict[str, Any]:
@@ -124,7 +133,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             gr.update(choices=_jurisdictions(docs)),
         )
 
-    def upload(files, title, doc_type, jurisdiction, year, binding, language, progress=gr.Progress()):
+    def upload(files, title, doc_type, jurisdiction, year, binding, language, progress=gr.Progress()):  # noqa: B008 - gradio injects it
         files = [f for f in (files or []) if f]
         if not files:
             return (render.lines([], "Choose one or more files to upload."), *library_state())
@@ -217,8 +226,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                                 f_lang = gr.Dropdown(LANGUAGES, multiselect=True, label="Language", elem_id="filter-language")
                             with gr.Row():
                                 f_binding = gr.Radio(BINDING_CHOICES, value="any", label="Binding", elem_id="filter-binding")
-                                f_from = gr.Number(label="From year", precision=0, elem_id="filter-year-from")
-                                f_to = gr.Number(label="To year", precision=0, elem_id="filter-year-to")
+                                f_from = gr.Number(None, label="From year", precision=0, elem_id="filter-year-from")
+                                f_to = gr.Number(None, label="To year", precision=0, elem_id="filter-year-to")
                     with gr.Column(scale=2):
                         gr.Markdown("### Sources")
                         sources = gr.HTML(render.sources([]), elem_id="sources", js_on_load=render.CITE_JS, css_template=render.CSS)
@@ -237,6 +246,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 table = gr.Dataframe(
                     library_rows(documents), headers=TABLE_HEADERS, interactive=False,
                     elem_id="library-table", label="Indexed documents", wrap=True, max_height=420,
+                    column_widths=["20%", "32%", "10%", "9%", "6%", "8%", "7%", "8%"],
                 )
                 with gr.Row():
                     with gr.Column():
@@ -251,7 +261,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                             m_type = gr.Dropdown(list(DOC_TYPES), value="other", label="Type", elem_id="upload-type")
                             m_jur = gr.Textbox(label="Jurisdiction (ISO code or organisation)", elem_id="upload-jurisdiction")
                         with gr.Row():
-                            m_year = gr.Number(label="Year", precision=0, elem_id="upload-year")
+                            m_year = gr.Number(None, label="Year", precision=0, elem_id="upload-year")
                             m_binding = gr.Radio(["yes", "no", "unknown"], value="unknown", label="Binding", elem_id="upload-binding")
                             m_lang = gr.Dropdown(["auto", *LANGUAGES], value="auto", label="Language", elem_id="upload-language")
                         upload_btn = gr.Button("Upload and index", variant="primary", elem_id="upload-submit")
