@@ -370,8 +370,15 @@ def gap(have, out, list_only, as_json) -> None:
       vigilance gap --have our-measures.txt
       vigilance gap --have our-measures.json --out report.docx
     """
-    from assistant.tools.gap import (THEMES, UnknownMeasures, export_report, gap_analysis,
-                                     measures_by_theme, read_measure_ids, to_markdown)
+    from assistant.tools.gap import (
+        THEMES,
+        UnknownMeasures,
+        export_report,
+        gap_analysis,
+        measures_by_theme,
+        read_measure_ids,
+        to_markdown,
+    )
 
     if list_only:
         for theme, items in measures_by_theme().items():
@@ -461,6 +468,21 @@ def quiz(topic, instrument, n, verify, anki, out, as_json, store) -> None:
         _emit_json(result.to_dict())
         return
     _write_or_echo(out, lambda p: export_quiz(result, p, anki=anki), to_markdown(result))
+
+
+@main.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def eval_command(ctx: click.Context) -> None:
+    """Measure retrieval and answers on the evaluation set (same as python -m evals).
+
+    \b
+    Examples:
+      vigilance eval
+      vigilance eval --calibrate --out evals/results
+    """
+    from evals.run import main as run_eval
+
+    sys.exit(run_eval(list(ctx.args)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -208,7 +208,7 @@ def label_type(style: str, value: str, stack: list[Label], expect_child: bool = 
 
 
 def label_valid(kind: LabelType, value: str, stack: list[Label], last_top: int | None) -> bool:
-    """True when a label continues the outline plausibly (so "i) coopérer" after para. 31 is text)."""
+    """True when a label continues the outline plausibly ("c)" with no "a)" before it is text)."""
     last = _last(stack, kind)
     if kind == "num_dot" and not any(t == "num_dot" for t, _ in stack) and last_top is not None:
         last = str(last_top)

@@ -187,7 +187,7 @@ class Outline:
         if self.section:
             self._section_para(i, block, text)
         elif not self.card and (level := para_heading_level(text)):
-            self.heading(i, text, max(level, self.headings[-1][0] + 1 if self.headings else level))
+            self.heading(i, text, level)  # "II. Questions à examiner" set as a paragraph
             return
         elif not (self._anchored_para(i, block, text) or self._labelled(i, block, text)):
             self._unlabelled(i, block, text)
@@ -335,7 +335,11 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def read_outline(blocks: list[Block], doc: Document, max_chars: int) -> Outline:
-    """The units and footnotes of ``doc`` in reading order (every non-heading block's text is in one)."""
+    """The units and footnotes of ``doc`` in reading order.
+
+    Every block's text is in one of them, except headings and title-only lines, which
+    are in the units' ``heading_path``.
+    """
     outline = Outline(blocks, doc, max_chars)
     outline.run()
     return outline

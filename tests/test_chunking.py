@@ -485,10 +485,21 @@ def test_real_background_paper() -> None:
         "para. 29 (a)": ("a) Le Règlement fédéral", "ou victimes de la traite ;"),
         "para. 44": ("44. Le Guide OCDE", "conduite responsable des entreprises."),
     }
+    # Where the page broke: the two halves of the sentence joined by a space, not a line break.
+    joins = {
+        "para. 7": "dans ses chaînes d'approvisionnement, ni ne considère",
+        "para. 12": "a été renforcée par des instruments régionaux",
+        "para. 16": "à la traite des personnes, interdire",
+        "para. 22": "concourir à la traite en période de conflit armé",
+        "para. 27": "des obligations de diligence raisonnable. Les mesures",
+        "para. 29 (a)": "dans lequel le recrutement a lieu.",
+        "para. 44": "leurs relations d'affaires n'aient des incidences",
+    }
     for locator, (first, last) in endings.items():
         parts = found[locator]
         assert parts[0].text.startswith(first), locator
         assert parts[-1].text.endswith(last), locator
+        assert any(joins[locator] in p.text for p in parts), locator
         assert all(p.part == (i + 1 if len(parts) > 1 else 0) for i, p in enumerate(parts)), locator
     # Footnotes: separate passages, each linked to the paragraph whose text cites it.
     cited = {

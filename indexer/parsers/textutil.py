@@ -18,7 +18,8 @@ COMPOUND_PREFIXES = frozenset(
 
 # A line that opens a new paragraph: "12.", "(a)", "a)", "(iv)", "(1)", "Article 5", a bullet.
 PARA_START = re.compile(
-    r"""^(?:
+    r"""^(?:\[[^\]\n]{1,80}\]\s+)?          # a marginal note: "[Form and manner] (3) ..."
+    (?:
         \d{1,3}\.(?:\d{1,3}\.?)*\s           # 12.  or 3.1
       | \(\s?(?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3}|[A-Z])\s?\)[\s(]   # (a) (iv) (1) (A) (7)(i)
       | (?:[a-z]{1,2}|[ivx]{1,5})\)\s        # a)  iv)

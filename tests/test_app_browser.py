@@ -1,0 +1,350 @@
+"""The web app driven in a real Chromium: ask and open a citation, upload a PDF and find it,
+a hostile document shown as text, gap analysis, briefing pack and the other tool tabs.
+
+The app runs as users start it (``vigilance serve``) in a subprocess, on a free port of
+127.0.0.1, against a store indexed here from eight bundled cards and one test document.
+Each tab is photographed to ``docs/screenshots/<tab>.png``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from indexer.settings import BUNDLED_CORPUS, REPO_ROOT, Settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path(os.environ.get("VIGILANCE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+CARDS = [
+    "uk-modern-slavery-act-2015",
+    "fr-loi-vigilance-2017",
+    "eu-directive-2014-24",
+    "us-far-52-222-50",
+    "de-lksg-2021",
+    "trafficking-protocol-2000",
+    "ilo-fair-recruitment-principles",
+    "eu-forced-labour-regulation-2024-3015",
+]
+HOSTILE_TITLE = "Harbourtown <b>notice</b>"
+HOSTILE_TEXT = """Fictional notice of the Harbourtown purchasing office
+
+1. Suppliers of the fictional Harbourtown port authority must list every labour agency they use <script>alert(1)</script> before the contract is signed.
+
+2. The Harbourtown purchasing office keeps that list <img src=x onerror=alert(2)> for five years.
+"""
+SLOW = 240_000  # ms: indexing and first answers on a busy 2-core machine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not answer on {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, embedder):
+    """``vigilance serve`` on a free port, over eight cards and a document holding markup."""
+    from indexer.pipeline import index_paths
+
+    home = tmp_path_factory.mktemp("app-home")
+    sources = home / "sources"
+    sources.mkdir()
+    for card in CARDS:
+        shutil.copy(BUNDLED_CORPUS / "instruments" / f"{card}.md", sources)
+    (sources / "harbourtown.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (sources / "harbourtown.txt.yaml").write_text(f'title: "{HOSTILE_TITLE}"\n', encoding="utf-8")
+    summary = index_paths([sources], Settings(home=home), embedder=embedder)
+    assert summary.ok and summary.indexed == len(CARDS) + 1, summary.problems
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
+    env.update(VIGILANCE_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
+    log_path = home / "server.log"
+    log = log_path.open("w")
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--store", str(home)]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, proc, log_path)
+        yield SimpleNamespace(url=url, home=home)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install -y chromium) "
+            "or point VIGILANCE_CHROMIUM at a Chromium binary"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh session on the app's first page; fails the test if any dialog ever opens."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    # never "networkidle": the app keeps a connection open
+    page.goto(server.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#ask-input textarea", timeout=SLOW)
+    yield page
+    context.close()
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def ask(page, question: str):
+    """Ask in the Ask tab and return the new turn once its answer is shown."""
+    from playwright.sync_api import expect
+
+    open_tab(page, "Ask")
+    turns = page.locator("#answer .vg-turn")
+    before = turns.count()
+    page.locator("#ask-input textarea").fill(question)
+    page.locator("#ask-submit").click()
+    expect(turns).to_have_count(before + 1, timeout=SLOW)
+    return turns.last
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def download(page, selector: str, target: Path) -> Path:
+    from playwright.sync_api import expect
+
+    button = page.locator(selector)
+    expect(button).to_be_enabled(timeout=SLOW)
+    with page.expect_download() as info:
+        button.click()
+    info.value.save_as(target)
+    return target
+
+
+def test_answer_cites_and_citation_opens_the_passage(page):
+    from playwright.sync_api import expect
+
+    turn = ask(page, "Which companies must publish a modern slavery statement?")
+    expect(turn).to_contain_text("Modern Slavery")
+    markers = turn.locator(".vg-cite")
+    assert markers.count() >= 1
+    first_source = page.locator("#sources li").first
+    expect(first_source).to_contain_text("[1]")
+
+    markers.first.click()
+    view = page.locator("#passage-view")
+    expect(view.locator("blockquote")).to_be_visible()
+    locator = view.locator(".vg-loc").inner_text().strip()
+    assert re.search(r"s\. 54", locator), locator  # the UK Act's section, as cited
+    expect(first_source).to_contain_text(locator.split(" · ")[0])
+    expect(view).to_contain_text("Modern Slavery Act 2015")
+    assert view.locator(".vg-context").count() >= 1  # neighbouring passages as context
+    screenshot(page, "ask")
+
+
+def test_question_outside_the_sources_says_so(page):
+    from playwright.sync_api import expect
+
+    turn = ask(page, "What is the recommended dose of vitamin D for penguins in zoos?")
+    expect(turn).to_contain_text("Not covered by the sources")
+    assert turn.locator(".vg-cite").count() == 0
+
+
+def test_markup_in_a_document_is_shown_as_text(page):
+    from playwright.sync_api import expect
+
+    turn = ask(page, "What must suppliers of the Harbourtown port authority list?")
+    expect(turn).to_contain_text("<script>alert(1)</script>")
+    assert page.locator("#answer script").count() == 0
+    expect(page.locator("#sources")).to_contain_text(HOSTILE_TITLE)
+
+    turn.locator(".vg-cite").first.click()
+    view = page.locator("#passage-view")
+    expect(view).to_contain_text("<script>alert(1)</script>")
+    expect(view).to_contain_text("<img src=x onerror=alert(2)>")  # the neighbouring paragraph
+    assert view.locator("img").count() == 0
+    assert view.locator("b").count() == 0
+
+    open_tab(page, "Library")
+    expect(page.locator("#library-table")).to_contain_text(HOSTILE_TITLE)
+    page.wait_for_timeout(500)  # give any injected handler time to fire (the fixture checks dialogs)
+
+
+def make_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(
+        0, 7,
+        "1. The fictional Quillmoor tender board requires every bakery supplier to publish the "
+        "hourly wages of its night-shift workers before each tender round.\n\n"
+        "2. A Quillmoor bakery supplier that withholds those wages is barred from the next three "
+        "tender rounds of the board.",
+    )
+    pdf.output(str(path))
+    return path
+
+
+def test_uploaded_pdf_is_found_by_ask_and_can_be_removed(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    pdf = make_pdf(tmp_path / "Quillmoor rules (draft).pdf")
+    open_tab(page, "Library")
+    page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
+    expect(page.locator("#upload-file")).to_contain_text("Quillmoor")
+    page.locator("#upload-title").get_by_role("textbox").fill("Quillmoor tender board rules")
+    page.locator("#upload-year input").fill("2024")
+    page.locator("#upload-submit").click()
+    status = page.locator("#library-status")
+    expect(status).to_contain_text("1 indexed", timeout=SLOW)
+    expect(page.locator("#library-table")).to_contain_text("Quillmoor tender board rules")
+    stored = server.home / "uploads" / "Quillmoor_rules_draft.pdf"
+    assert stored.is_file()
+    assert "Quillmoor tender board rules" in stored.with_name(stored.name + ".yaml").read_text()
+    screenshot(page, "library")
+
+    turn = ask(page, "What must bakery suppliers of the Quillmoor tender board publish?")
+    expect(turn).to_contain_text("night-shift")
+    assert turn.locator(".vg-cite").count() >= 1
+    expect(page.locator("#sources")).to_contain_text("Quillmoor tender board rules")
+
+    open_tab(page, "Library")
+    page.locator("#remove-doc input").click()
+    page.get_by_role("option", name=re.compile("Quillmoor tender board rules")).click()
+    page.locator("#remove-confirm input").check()
+    page.locator("#remove-submit").click()
+    expect(status).to_contain_text("Removed", timeout=SLOW)
+    expect(page.locator("#library-table")).not_to_contain_text("Quillmoor")
+    assert not stored.exists()
+
+
+def test_gap_analysis_lists_missing_measures(page, tmp_path):
+    import docx
+    from playwright.sync_api import expect
+
+    open_tab(page, "Gap analysis")
+    first = page.locator("#gap-transparency-reporting label").first
+    ticked = re.sub(r"^\(\w\)\s*", "", first.inner_text().strip())
+    first.click()
+    page.locator("#gap-run").click()
+    result = page.locator("#gap-result")
+    expect(result).to_contain_text("measures missing", timeout=SLOW)
+    missing, total = map(int, re.search(r"(\d+) of (\d+) measures missing", result.inner_text()).groups())
+    assert missing == total - 1
+    titles = result.locator("h4").all_inner_texts()
+    assert len(titles) == missing and not any(ticked in t for t in titles)
+    expect(result.locator(".vg-gap-measure").first).to_contain_text("Recommended by")
+    result.scroll_into_view_if_needed()
+    screenshot(page, "gap")
+
+    report = docx.Document(str(download(page, "#gap-docx", tmp_path / "gap.docx")))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "Missing measures" in text and titles[0] in text
+
+
+def test_briefing_pack_downloads_as_docx_with_the_questions(page, tmp_path):
+    import docx
+    from playwright.sync_api import expect
+
+    open_tab(page, "Briefing pack")
+    question = page.locator("#brief-guiding label").first.inner_text().strip()
+    assert question.startswith("(a)")
+    page.locator("#brief-run").click()
+    expect(page.locator("#brief-result")).to_contain_text(question, timeout=SLOW)
+    screenshot(page, "brief")
+
+    pack = docx.Document(str(download(page, "#brief-download", tmp_path / "brief.docx")))
+    headings = [p.text for p in pack.paragraphs if p.style.name.startswith("Heading")]
+    assert question in headings
+    assert any(re.search(r"\[\d+\]", p.text) for p in pack.paragraphs)  # answers keep citations
+
+
+def test_compare_table_downloads_as_csv(page, tmp_path):
+    from playwright.sync_api import expect
+
+    open_tab(page, "Compare")
+    page.locator("#compare-run").click()
+    expect(page.locator("#compare-note")).to_contain_text("instrument(s)", timeout=SLOW)
+    expect(page.locator("#compare-table")).to_contain_text("UK Modern Slavery Act")
+    screenshot(page, "compare")
+    path = download(page, "#compare-csv", tmp_path / "compare.csv")
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert rows[0][0] == "Instrument" and len(rows) > 5
+
+
+def test_training_questions_download_for_anki(page, tmp_path):
+    from playwright.sync_api import expect
+
+    open_tab(page, "Training Q&A")
+    page.locator("#quiz-run").click()
+    expect(page.locator("#quiz-note")).to_contain_text("10 question(s)", timeout=SLOW)
+    expect(page.locator("#quiz-table")).to_contain_text("?")
+    screenshot(page, "quiz")
+    text = download(page, "#quiz-anki", tmp_path / "anki.csv").read_text(encoding="utf-8")
+    head, body = text.split("\n", 2)[:2], text.split("\n", 2)[2]
+    assert head == ["#separator:semicolon", "#html:true"]
+    cards = list(csv.reader(body.splitlines(), delimiter=";"))
+    assert len(cards) == 10 and all(front.endswith("?") and back for front, back in cards)
