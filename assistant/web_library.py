@@ -11,6 +11,7 @@ import queue
 import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ def safe_name(name: str) -> str:
     The indexer skips names starting with ``.``, ``_`` or ``~$``, so those are stripped too.
     """
     base = re.split(r"[\\/]", name or "")[-1]
+    # "été" -> "ete": accents dropped, not the letters they sit on
+    base = "".join(c for c in unicodedata.normalize("NFKD", base) if not unicodedata.combining(c))
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base)
     base = re.sub(r"_+", "_", base).lstrip("._-~")
     stem, dot, suffix = base.rpartition(".")

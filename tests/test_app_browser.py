@@ -326,13 +326,20 @@ def test_compare_table_downloads_as_csv(page, tmp_path):
     from playwright.sync_api import expect
 
     open_tab(page, "Compare")
+    page.locator("#compare-jurisdiction input").click()
+    page.get_by_role("option", name="GB", exact=True).click()
     page.locator("#compare-run").click()
-    expect(page.locator("#compare-note")).to_contain_text("instrument(s)", timeout=SLOW)
-    expect(page.locator("#compare-table")).to_contain_text("UK Modern Slavery Act")
+    note = page.locator("#compare-note")
+    expect(note).to_contain_text("instrument(s)", timeout=SLOW)
+    shown = int(re.search(r"(\d+) instrument", note.inner_text()).group(1))
+    table = page.locator("#compare-table")
+    expect(table).to_contain_text("UK Modern Slavery Act")
+    expect(table).not_to_contain_text("LkSG")  # a German law: filtered out
     screenshot(page, "compare")
     path = download(page, "#compare-csv", tmp_path / "compare.csv")
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
-    assert rows[0][0] == "Instrument" and len(rows) > 5
+    assert rows[0][0] == "Instrument" and len(rows) == shown + 1
+    assert {row[1] for row in rows[1:]} == {"GB"}
 
 
 def test_training_questions_download_for_anki(page, tmp_path):

@@ -94,6 +94,8 @@ def test_compare_filters_and_unknown_filter():
     soft = compare_mod.compare_table({"binding": "no", "type": ["guidance", "toolkit"]})
     assert soft.rows and all(r.value("binding") == "no" for r in soft.rows)
     assert all(r.value("type") in ("guidance", "toolkit") for r in soft.rows)
+    in_force = compare_mod.compare_table({"status": "in force"})
+    assert in_force.rows and all(corpus.get(r.card_id).status == "in force" for r in in_force.rows)
     assert len(compare_mod.compare_table().rows) == len(corpus.instruments)
     with pytest.raises(ValueError, match="jurisdictions"):
         compare_mod.compare_table({"jurisdictions": "GB"})
@@ -147,8 +149,7 @@ def test_compare_csv_and_xlsx_open_with_every_row(tmp_path):
 @pytest.fixture(scope="module")
 def measures():
     found = gap_mod.measure_records()
-    if not found:
-        pytest.skip("the bundled corpus holds no measure records yet")
+    assert found, "the bundled corpus must hold measure records (corpus/recommendations)"
     return found
 
 
@@ -358,8 +359,7 @@ def test_brief_numbers_citations_across_the_pack(assistant, tmp_path):
 
 def test_guiding_questions_in_three_languages():
     en = brief_mod.guiding_questions("en")
-    if not en:
-        pytest.skip("no guiding-question records")
+    assert len(en) == 13, "guiding questions (a)-(m) must be bundled"
     fr, es = brief_mod.guiding_questions("fr"), brief_mod.guiding_questions("es")
     assert [q.label for q in en] == [q.label for q in fr] == [q.label for q in es]
     assert en[0].label == "(a)" and en[0].question != fr[0].question != es[0].question

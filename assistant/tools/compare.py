@@ -125,7 +125,7 @@ def matches(card: Record, filters: Mapping[str, list[str]]) -> bool:
         "type": lambda v: card.type.casefold() == v,
         "binding": lambda v: card.binding == v,
         "topic": lambda v: v in (t.casefold() for t in card.topics),
-        "status": lambda v: v in card.status.casefold(),
+        "status": lambda v: card.status.casefold() == v,
         "id": lambda v: card.id.casefold() == v,
     }
     return all(any(checks[key](v) for v in values) for key, values in filters.items())
