@@ -77,8 +77,13 @@ class Retriever:
         if version == self._version:
             return
         table = PassageTable.load(self.store)
-        self.table, self.lexical, self.names = table, LexicalIndex(table), NameMatcher(table)
+        # One tuple, swapped at once: a search running in another thread keeps a consistent set.
+        self._state = (table, LexicalIndex(table), NameMatcher(table))
         self._version = version
+
+    @property
+    def table(self) -> PassageTable:
+        return self._state[0]
 
     def refresh(self) -> None:
         """Reload the passage table if the store changed (after indexing)."""
@@ -100,7 +105,7 @@ class Retriever:
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()
-        table = self.table
+        table, lexical, names = self._state
         qlang = detect_language(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
@@ -121,14 +126,14 @@ class Retriever:
                     s["sentence"] = max(s.get("sentence", -1.0), cos)
         lex = None
         if cfg.mode in ("hybrid", "bm25"):
-            lex = self.lexical.scores(question, qlang)
+            lex = lexical.scores(question, qlang)
             if mask is not None:
                 lex = np.where(mask, lex, 0.0)
             top = np.argsort(-lex)[: cfg.candidates]
             for row in top:
                 if lex[row] > 0:
                     scores.setdefault(table.records[row].id, {})["bm25"] = float(lex[row])
-        named = self.names.match(question) if cfg.mode == "hybrid" else {}
+        named = names.match(question) if cfg.mode == "hybrid" else {}
         provs = provisions(question) if cfg.mode == "hybrid" else []
         jurs = jurisdictions(question) if cfg.mode == "hybrid" else set()
         if cfg.mode == "hybrid" and (named or provs):
@@ -191,8 +196,9 @@ class Retriever:
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Hit]:
         """A hit's neighbouring passages in its document, as context."""
-        recs = self.table.neighbours(passage_id, before, after)
-        return [self.table.hit(r.id, i + 1, 0.0, {}) for i, r in enumerate(recs)]
+        table = self.table
+        recs = table.neighbours(passage_id, before, after)
+        return [table.hit(r.id, i + 1, 0.0, {}) for i, r in enumerate(recs)]
 
 
 def describe(filters: Filters) -> str:

@@ -204,11 +204,12 @@ class SerialEmbedder(BatchedEmbedder):
     lets a question's embedding slip in between the indexer's batches.
     """
 
-    def __init__(self, inner: BatchedEmbedder) -> None:
+    def __init__(self, inner: BatchedEmbedder, batch_size: int = 8) -> None:
         self.inner = inner
         self.id = inner.id
         self.dim = inner.dim
-        self.batch_size = inner.batch_size
+        # Small batches: a question waits for at most one of them.
+        self.batch_size = min(inner.batch_size, batch_size)
         self._lock = threading.Lock()
 
     def _embed(self, texts: list[str], is_query: bool):

@@ -7,7 +7,9 @@ broken app.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,21 @@ import gradio as gr
 
 from assistant import web_render as render
 
+EXPORT_PREFIX = "vigilance-export-"
+EXPORT_TTL = 3600  # seconds: gradio has copied the files to its cache long before
+
 
 def export_dir() -> Path:
-    """A fresh folder for one export: gradio serves files from the system temp dir."""
-    return Path(tempfile.mkdtemp(prefix="vigilance-export-"))
+    """A fresh folder for one export in the system temp dir (which gradio serves from);
+    folders of earlier exports older than an hour are removed on the way."""
+    root = Path(tempfile.gettempdir())
+    for old in root.glob(f"{EXPORT_PREFIX}*"):
+        try:
+            if time.time() - old.stat().st_mtime > EXPORT_TTL:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue  # removed by another export meanwhile
+    return Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX))
 
 
 def unavailable(name: str, exc: Exception) -> None:
@@ -164,7 +177,7 @@ def brief_html(brief: Any) -> str:
     """The pack as shown on screen: each question and answer, then the numbered sources."""
     parts = []
     for item in brief.items:
-        answer = "".join(f"<p>{render.esc(line)}</p>" for line in item.answer.splitlines() if line.strip())
+        answer = render.answer_body({"answer": item.answer, "citations": []}, 0)  # markers stay text
         parts.append(f"<h4>{render.esc(item.label)} {render.esc(item.question)}</h4>{answer}")
     sources = "".join(
         f"<li>[{s.n}] {render.esc(s.line(brief.lang).split(' — ')[0])} {render.link(s.url) if s.url else ''}</li>"

@@ -84,7 +84,8 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
 
     # -- Ask -------------------------------------------------------------------------
-    def ask(question, types, jurisdictions, binding, year_from, year_to, languages, session):
+    # Named so as not to take the API name "ask", which belongs to ``ask_api``.
+    def submit_question(question, types, jurisdictions, binding, year_from, year_to, languages, session):
         session = session or new_session()
         question = (question or "").strip()
         if not question:
@@ -105,12 +106,13 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         except (KeyError, IndexError, StopIteration, TypeError, ValueError):
             return gr.skip()
         retriever.refresh()
-        rec = retriever.table.get(cite["passage_id"])
+        table = retriever.table  # one snapshot: the indexer may swap in a new table meanwhile
+        rec = table.get(cite["passage_id"])
         if rec is None:
             return render.lines(
                 [], "This passage is no longer in the knowledge base (its document was removed)."
             )
-        context = retriever.table.neighbours(cite["passage_id"], 1, 1)
+        context = table.neighbours(cite["passage_id"], 1, 1)
         as_dict = lambda r: {"id": r.id, "text": r.text, "meta": r.meta}  # noqa: E731
         return render.passage(as_dict(rec), [as_dict(r) for r in context])
 
@@ -236,7 +238,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 ask_inputs = [question, f_type, f_jur, f_binding, f_from, f_to, f_lang, session]
                 ask_outputs = [transcript, sources, passage, session, question]
                 for trigger in (ask_btn.click, question.submit):
-                    trigger(ask, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
+                    trigger(submit_question, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
                 transcript.click(show_passage, [session], [passage], api_visibility="private")
                 sources.click(show_passage, [session], [passage], api_visibility="private")
                 clear_btn.click(clear, None, [transcript, sources, passage, session], api_visibility="private")

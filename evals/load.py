@@ -3,9 +3,10 @@
 Starts ``vigilance serve`` on a free port of 127.0.0.1 against a copy of the evaluation
 store (or ``--store DIR``), uploads a document through the app's ``/upload`` endpoint and,
 while it is being indexed, has ``--users`` simultaneous users each ask ``--questions``
-questions through the ``/ask`` endpoint. Prints one JSON object: errors (must be 0),
-p50/p95 latency overall and during indexing, indexing time, and the server's peak RSS
-(children included). Exits 1 when any request failed.
+questions through the ``/ask`` endpoint; then the same users and questions again with the
+indexer idle. Prints one JSON object: errors (must be 0), p50/p95 latency of both rounds
+(and of the calls that fell wholly within indexing), indexing time, and the server's peak
+RSS (children included). Exits 1 when any request failed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -192,6 +194,22 @@ def run_user(url: str, user: int, questions: Sequence[str], calls: list[Call], l
             calls.append(Call(user, q, start, time.monotonic(), error))
 
 
+def run_users(url: str, pool: Sequence[str], users: int, per_user: int) -> tuple[list[Call], float]:
+    """``users`` threads at once, each asking its ``per_user`` questions one after another."""
+    calls: list[Call] = []
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=run_user, args=(url, u, pool[u * per_user:(u + 1) * per_user], calls, lock))
+        for u in range(users)
+    ]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return calls, time.monotonic() - t0
+
+
 def run_index(url: str, doc: Path, job: IndexJob) -> None:
     from gradio_client import handle_file
 
@@ -201,7 +219,8 @@ def run_index(url: str, doc: Path, job: IndexJob) -> None:
             [handle_file(str(doc))], "Larkspur procurement rules", "regulation", "ZZ", 2025, "yes", "en",
             api_name="/upload",
         )
-        job.status = str(result[0] if isinstance(result, (list, tuple)) else result)
+        status = str(result[0] if isinstance(result, (list, tuple)) else result)
+        job.status = re.sub(r"<[^>]+>", " ", status).strip()  # the app's status is HTML
         if "1 indexed" not in job.status:
             job.error = f"indexing did not report the document: {job.status[:200]}"
     except Exception as exc:
@@ -262,30 +281,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         indexer.start()
         time.sleep(1.0)  # the upload is in and the indexer has started before users arrive
         pool = load_questions(args.users * args.questions)
-        calls: list[Call] = []
-        lock = threading.Lock()
-        users = [
-            threading.Thread(target=run_user, args=(url, u, pool[u * args.questions:(u + 1) * args.questions], calls, lock))
-            for u in range(args.users)
-        ]
-        t_users = time.monotonic()
-        for t in users:
-            t.start()
-        for t in users:
-            t.join()
-        users_seconds = time.monotonic() - t_users
+        calls, users_seconds = run_users(url, pool, args.users, args.questions)
         indexer.join()
+        # The same questions again with the indexer idle: what indexing costs the users.
+        quiet, _ = run_users(url, pool, args.users, args.questions)
         peak = sampler.stop()
 
         during = [c for c in calls if job.start <= c.start and c.end <= job.end]
-        errors = [c for c in calls if c.error]
+        errors = [c for c in calls + quiet if c.error]
         result: dict[str, Any] = {
             "users": args.users,
-            "questions": len(calls),
+            "questions": len(calls) + len(quiet),
             "errors": len(errors) + (1 if job.error else 0),
             "error_samples": [c.error for c in errors[:5]] + ([job.error] if job.error else []),
-            "latency_ms": latency_ms(calls),
+            "latency_ms": latency_ms(calls),  # the users who arrived while a document was indexed
             "latency_ms_during_indexing": latency_ms(during),
+            "latency_ms_indexer_idle": latency_ms(quiet),
             "throughput_qps": round(len(calls) / users_seconds, 2) if users_seconds else None,
             "indexing": {"seconds": round(job.end - job.start, 1), "status": job.status.strip()[:200],
                          "paragraphs": args.paragraphs},
@@ -296,6 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "store": str(home),
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
+        if result["errors"]:
+            log.flush()
+            tail = (work / "server.log").read_text(errors="replace").splitlines()[-60:]
+            print("server log (last lines):\n" + "\n".join(tail), file=sys.stderr)
         return 1 if result["errors"] else 0
     finally:
         if proc is not None:

@@ -68,8 +68,14 @@ CHECKLIST: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("trafficking-protocol-2000",),
         ("art. 3", "art. 5", "art. 9(5)"),
     ),
-    "Legislative Guide to the Trafficking in Persons Protocol": (("tip-protocol-legislative-guide-2020",), ()),
-    "UN Guiding Principles on Business and Human Rights (HRC res. 17/4)": (("ungps-2011",), ("17/4",)),
+    "Legislative Guide to the Trafficking in Persons Protocol": (
+        ("tip-protocol-legislative-guide-2020",),
+        (),
+    ),
+    "UN Guiding Principles on Business and Human Rights (HRC res. 17/4)": (
+        ("ungps-2011",),
+        ("17/4",),
+    ),
     "SDG targets 8.7, 12.7 and 16.2": (("sdg-targets-8-7-12-7-16-2",), ("8.7", "12.7", "16.2")),
     "UN Global Plan of Action": (("un-global-plan-of-action-2010",), ()),
     "2021 CCPCJ draft ECOSOC resolution": (("ecosoc-res-2021-global-plan",), ()),
@@ -125,7 +131,10 @@ CHECKLIST: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "US DOL Sweat & Toil": (("us-dol-sweat-and-toil",), ()),
     "Vienna Forum 2008": (("vienna-forum-2008",), ()),
     "CSDDD (EU) 2024/1760": (("eu-csddd-2024-1760",), ("2024/1760",)),
-    "Forced Labour Regulation (EU) 2024/3015": (("eu-forced-labour-regulation-2024-3015",), ("2024/3015",)),
+    "Forced Labour Regulation (EU) 2024/3015": (
+        ("eu-forced-labour-regulation-2024-3015",),
+        ("2024/3015",),
+    ),
     "German LkSG": (("de-lksg-2021",), ()),
     "Norway Transparency Act": (("no-transparency-act-2021",), ()),
     "Canada's 2023 supply chains act": (("ca-supply-chains-act-2023",), ()),
@@ -187,8 +196,10 @@ def _is_iso(value: Any) -> bool:
     """PyYAML reads an unquoted YYYY-MM-DD as a date and YYYY as an int: both are fine."""
     if isinstance(value, date):
         return True
-    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(
-        ISO_DATE.fullmatch(str(value))
+    return (
+        isinstance(value, (str, int))
+        and not isinstance(value, bool)
+        and bool(ISO_DATE.fullmatch(str(value)))
     )
 
 
@@ -214,7 +225,7 @@ def common_problems(front: dict[str, Any], stem: str) -> list[str]:
     jur = front.get("jurisdiction")
     if not isinstance(jur, str):
         # `jurisdiction: NO` (Norway) unquoted is read by PyYAML as False.
-        out.append(f"jurisdiction {jur!r} is not a string (quote it: \"NO\")")
+        out.append(f'jurisdiction {jur!r} is not a string (quote it: "NO")')
     elif not JURISDICTION.fullmatch(jur):
         out.append(f"jurisdiction {jur!r} is not an ISO alpha-2 or organisation code")
     if not _is_iso(front.get("adopted")):
@@ -224,7 +235,9 @@ def common_problems(front: dict[str, Any], stem: str) -> list[str]:
         out.append("status is not {value, as_of}")
     else:
         if status.get("value") not in STATUS_VALUES:
-            out.append(f"status.value {status.get('value')!r} is not one of {sorted(STATUS_VALUES)}")
+            out.append(
+                f"status.value {status.get('value')!r} is not one of {sorted(STATUS_VALUES)}"
+            )
         if not _is_iso(status.get("as_of")):
             out.append(f"status.as_of {status.get('as_of')!r} is not an ISO date")
     binding = front.get("binding")
@@ -236,7 +249,11 @@ def common_problems(front: dict[str, Any], stem: str) -> list[str]:
     if not isinstance(topics, list) or not topics:
         out.append("topics is not a non-empty list")
     else:
-        out += [f"topic {t!r} is not in the list of docs/knowledge-base.md" for t in topics if t not in TOPICS]
+        out += [
+            f"topic {t!r} is not in the list of docs/knowledge-base.md"
+            for t in topics
+            if t not in TOPICS
+        ]
     checked = front.get("verified_against")
     if not isinstance(checked, list) or not checked:
         out.append("verified_against needs at least one {source, url, checked} entry")
@@ -250,7 +267,9 @@ def common_problems(front: dict[str, Any], stem: str) -> list[str]:
             if not _is_url(entry.get("url")):
                 out.append(f"verified_against entry {n} url {entry.get('url')!r} is not http(s)")
             if not _is_iso(entry.get("checked")):
-                out.append(f"verified_against entry {n} checked {entry.get('checked')!r} is not an ISO date")
+                out.append(
+                    f"verified_against entry {n} checked {entry.get('checked')!r} is not an ISO date"
+                )
     if not isinstance(front.get("unverified"), list):
         out.append("unverified is not a list (use [] when everything was checked)")
     return out
@@ -265,14 +284,18 @@ def card_problems(front: dict[str, Any], stem: str, card_ids: set[str]) -> list[
     if not isinstance(front["short_title"], str) or not front["short_title"].strip():
         out.append("short_title is empty")
     if not isinstance(front["symbol"], str):
-        out.append(f"symbol {front['symbol']!r} is not a string (quote it, or \"\")")
+        out.append(f'symbol {front["symbol"]!r} is not a string (quote it, or "")')
     aliases = front["aliases"]
     if not isinstance(aliases, dict):
         out.append("aliases is not a mapping of en/fr/es lists")
     else:
         for lang in LANGUAGES:
             names = aliases.get(lang)
-            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            if (
+                not isinstance(names, list)
+                or not names
+                or not all(isinstance(n, str) and n for n in names)
+            ):
                 out.append(f"aliases.{lang} is not a non-empty list of names")
     if front["in_force"] is not None and not _is_iso(front["in_force"]):
         out.append(f"in_force {front['in_force']!r} is not an ISO date or null")
@@ -284,7 +307,9 @@ def card_problems(front: dict[str, Any], stem: str, card_ids: set[str]) -> list[
         if stem in related:
             out.append("related lists the card itself")
     paras = front["background_paper_paras"]
-    if not isinstance(paras, list) or not all(isinstance(p, int) and p in PAPER_PARAS for p in paras):
+    if not isinstance(paras, list) or not all(
+        isinstance(p, int) and p in PAPER_PARAS for p in paras
+    ):
         out.append(f"background_paper_paras {paras!r} is not a list of paragraph numbers 1-52")
     return out
 
@@ -297,7 +322,11 @@ def record_problems(
     kind = front.get("record")
     if "record" in front and kind not in RECORD_KINDS:
         out.append(f"record {kind!r} is not one of {sorted(RECORD_KINDS)}")
-    out += [f"missing field {f!r} of a {kind}" for f in RECORD_KIND_FIELDS.get(kind, ()) if f not in front]
+    out += [
+        f"missing field {f!r} of a {kind}"
+        for f in RECORD_KIND_FIELDS.get(kind, ())
+        if f not in front
+    ]
     if out:
         return out
     out += common_problems(front, stem)
@@ -321,7 +350,9 @@ def record_problems(
             out += [f"recommended_by id {i!r} has no card or record" for i in ids if i not in known]
     if kind == "measure":
         if front["theme"] not in GAP_THEMES:
-            out.append(f"theme {front['theme']!r} is not one of the gap themes {sorted(GAP_THEMES)}")
+            out.append(
+                f"theme {front['theme']!r} is not one of the gap themes {sorted(GAP_THEMES)}"
+            )
         if front["letter"] not in ("", *"abcdef"):
             out.append(f"letter {front['letter']!r} is not a-f or ''")
     if kind == "guiding-question":
@@ -489,7 +520,11 @@ def test_every_instrument_named_in_the_issue_has_a_card():
                 missing.append(f"{name}: no card {card_id}.md")
                 continue
             body = read(path)[1].casefold()
-            missing += [f"{name}: {card_id} never mentions {m!r}" for m in mentions if m.casefold() not in body]
+            missing += [
+                f"{name}: {card_id} never mentions {m!r}"
+                for m in mentions
+                if m.casefold() not in body
+            ]
     assert not missing, "instruments of the issue not covered:\n  " + "\n  ".join(missing)
 
 
