@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.glossary import LANGS
 from assistant.lexical import LexicalIndex
 from assistant.refs import NameMatcher, jurisdictions, locator_matches, provisions
 from assistant.table import Filters, PassageTable, chroma_where
@@ -30,11 +31,15 @@ class RetrievalConfig:
     mode: str = "hybrid"  # hybrid | dense | bm25
     candidates: int = 60  # per source, before fusion
     sentence_weight: float = 0.5  # share of the best-sentence cosine in the dense score
-    lexical_weight: float = 0.06  # BM25 (max-normalised) added to the cosine scale
+    lexical_weight: float = 0.015  # BM25 (max-normalised) added to the cosine scale
     name_weight: float = 0.05  # question names the passage's instrument
     provision_weight: float = 0.04  # question names the passage's article / section
     jurisdiction_weight: float = 0.03  # question names the passage's jurisdiction
     footnote_penalty: float = 0.02  # footnotes rarely answer a question on their own
+    # The embedder scores same-language pairs higher; passages in another language than
+    # the question get this back, so an English provision can beat a French summary.
+    cross_language_bonus: float = 0.02
+    summary_penalty: float = 0.02  # a passage in another language than its document (a summary)
 
 
 class FilterError(ValueError):
@@ -173,6 +178,11 @@ class Retriever:
                         total += cfg.jurisdiction_weight
                     if meta.get("kind") == "footnote":
                         total -= cfg.footnote_penalty
+                plang = meta.get("language", "")
+                if plang and plang != qlang and qlang in LANGS:
+                    total += cfg.cross_language_bonus
+                if plang and plang != meta.get("doc_language", plang):
+                    total -= cfg.summary_penalty
             fused.append((total, pid))
         fused.sort(key=lambda t: (-t[0], t[1]))
         hits: list[Hit] = []
