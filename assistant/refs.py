@@ -159,7 +159,7 @@ JURISDICTION_NAMES: dict[str, list[str]] = {
     "OSCE": ["osce"],
     "OAS": ["organization of american states", "oas", "oea"],
     "ASEAN": ["asean", "south-east asia", "southeast asia", "asie du sud-est", "sudeste asiatico"],
-    "AU-ORG": ["african union", "union africaine", "union africana"],
+    "AFUNION": ["african union", "union africaine", "union africana"],
     "UN": ["united nations", "nations unies", "naciones unidas"],
 }
 _JUR_INDEX = {name: code for code, names in JURISDICTION_NAMES.items() for name in names}

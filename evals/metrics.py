@@ -134,6 +134,37 @@ def citation_precision(outcomes: Sequence[AnswerOutcome]) -> float | None:
     return good / total if total else None
 
 
+def citation_precision_documents(outcomes: Sequence[AnswerOutcome]) -> float | None:
+    """Like ``citation_precision``, at the level of instruments: a citation counts when its
+    passage comes from a gold document (another provision of the right instrument)."""
+    good = total = 0
+    for o in outcomes:
+        if not (o.answerable and o.supported):
+            continue
+        gold_docs = {g.doc_id for g in o.gold}
+        for doc_id, _ in o.citations:
+            total += 1
+            good += doc_id in gold_docs
+    return good / total if total else None
+
+
+def quotes_verified(answer_text: str, cited_texts: dict[int, str]) -> tuple[int, int]:
+    """(verified, total) quoted lines of an extractive answer: a line ``- sentence [n]``
+    is verified when the sentence occurs word for word in passage ``n``."""
+    verified = total = 0
+    for line in answer_text.splitlines():
+        if not line.startswith("- "):
+            continue
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
+        if not numbers:
+            total += 1
+            continue
+        quote = re.sub(r"\s*\[\d+\]", "", line[2:]).strip().rstrip("…").strip()
+        total += 1
+        verified += all(" ".join(quote.split()) in " ".join(cited_texts.get(n, "").split()) for n in numbers)
+    return verified, total
+
+
 def refusal_metrics(outcomes: Sequence[AnswerOutcome]) -> dict[str, float | None]:
     """Refusals scored as a classifier whose positive class is "refused".
 

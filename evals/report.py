@@ -9,7 +9,9 @@ MODE_LABELS = {"bm25": "BM25 only", "dense": "dense only", "hybrid": "shipped hy
 RETRIEVAL_COLUMNS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10")
 ANSWER_COLUMNS = (
     ("supported_share_answerable", "answered (answerable)"),
-    ("citation_precision", "citation precision"),
+    ("quotes_verified", "quoted sentences found verbatim in the cited passage"),
+    ("citation_precision_documents", "citation precision (cited instrument is a gold instrument)"),
+    ("citation_precision", "citation precision (cited passage is a gold passage)"),
     ("refusal_precision", "refusal precision"),
     ("refusal_recall", "refusal recall"),
     ("answerable_refused_rate", "answerable refused"),

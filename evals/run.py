@@ -24,6 +24,8 @@ from evals.metrics import (
     Gold,
     choose_threshold,
     citation_precision,
+    citation_precision_documents,
+    quotes_verified,
     first_relevant_rank,
     is_relevant,
     refusal_metrics,
@@ -132,8 +134,11 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> tuple[dic
     """Answer metrics over all questions, and per question what was answered and cited."""
     outcomes: list[AnswerOutcome] = []
     per_question: dict[str, dict[str, Any]] = {}
+    quotes_ok = quotes_total = 0
     for q in questions:
         answer = assistant.ask(q.question)
+        ok, n = quotes_verified(answer.answer, {c.n: c.text for c in answer.citations})
+        quotes_ok, quotes_total = quotes_ok + ok, quotes_total + n
         cites = tuple((c.doc_id, c.text) for c in answer.citations)
         outcomes.append(AnswerOutcome(q.answerable, answer.supported, cites, q.gold))
         per_question[q.id] = {
@@ -147,6 +152,8 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> tuple[dic
     metrics: dict[str, Any] = {
         **refusal_metrics(outcomes),
         "citation_precision": citation_precision(outcomes),
+        "citation_precision_documents": citation_precision_documents(outcomes),
+        "quotes_verified": quotes_ok / quotes_total if quotes_total else None,
         "threshold": assistant.composer.config.threshold,
         "n_answerable": sum(q.answerable for q in questions),
         "n_unanswerable": sum(not q.answerable for q in questions),

@@ -152,7 +152,7 @@ def test_markdown_report_has_one_row_per_retrieval_mode():
     text = markdown(results)
     for label in ("BM25 only", "dense only", "shipped hybrid"):
         assert f"| {label} | 0.500 | 1.000 | 1.000 | 1.000 | 0.750 | 0.800 |" in text
-    assert "| citation precision | 0.900 |" in text
+    assert "| citation precision (cited passage is a gold passage) | 0.900 |" in text
 
 
 # -- the question set --------------------------------------------------------------------
@@ -208,3 +208,13 @@ def test_loading_rejects_answerable_question_without_gold(tmp_path):
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="need gold"):
         load_questions(path)
+
+
+def test_document_level_precision_and_quote_verification():
+    from evals.metrics import citation_precision_documents, quotes_verified
+
+    gold = (Gold("uk-msa", "36 million"),)
+    outcomes = [AnswerOutcome(True, True, (("uk-msa", "other point"), ("au-msa", "x")), gold)]
+    assert citation_precision_documents(outcomes) == pytest.approx(0.5)
+    text = "What the sources say:\nUK:\n- turnover of GBP 36 million. [1]\n- Invented claim. [2]"
+    assert quotes_verified(text, {1: "a turnover of GBP 36 million.", 2: "something else"}) == (1, 2)
