@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer import Answer, Citation
+from assistant.countries import countries, covered
 from assistant.glossary import find_concepts, translations
 from assistant.messages import message
 from assistant.retrieval import Retriever, SearchResult
@@ -32,11 +33,13 @@ KEYWORDS = re.compile(r"^\s*(mots-cl[ée]s|palabras clave|keywords)\s*:", re.IGN
 @dataclass(frozen=True)
 class ComposeConfig:
     k: int = 8  # passages retrieved
-    max_passages: int = 4  # passages quoted
+    max_passages: int = 3  # passages quoted
     per_passage: int = 2  # sentences quoted from one passage
-    passage_margin: float = 0.035  # quote passages scoring within this of the best
+    passage_margin: float = 0.015  # quote passages scoring within this of the best
     sentence_margin: float = 0.03  # and, in each, sentences within this of its best
-    threshold: float = 0.80  # support score below which the answer is a refusal
+    survey_instruments: int = 4  # "which countries…": one passage from each of this many
+    survey_margin: float = 0.05
+    threshold: float = 0.86  # support score below which the answer is a refusal (calibrated)
 
 
 def load_threshold(default: float) -> float:
@@ -45,6 +48,15 @@ def load_threshold(default: float) -> float:
         return float(json.loads(CALIBRATION.read_text())["threshold"])
     except (OSError, ValueError, KeyError):
         return default
+
+
+# Questions that ask across instruments ("which countries…", "quels pays…", "qué leyes…").
+SURVEY = re.compile(
+    r"\b(which|what|quels|quelles|qu[ée]s|cu[áa]les)\s+(countries|jurisdictions|states|laws|"
+    r"instruments|pays|[ée]tats|lois|juridictions|pa[íi]ses|estados|leyes|instrumentos)\b|"
+    r"\b(compare|comparer|comparar|across jurisdictions)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -60,8 +72,19 @@ def content_terms(question: str) -> list[str]:
 NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zà-ÿ]{2,}(?:\s+[A-Z][a-zà-ÿ]{2,})*)")
 
 
+def uncovered_countries(question: str, hits: list[Hit]) -> list[str]:
+    """Countries the question names that none of the hits is about or mentions."""
+    named = countries(question)
+    if not named:
+        return []
+    jurisdictions = {h.jurisdiction for h in hits}
+    texts = " ".join(f"{h.title} {h.short_title} {h.text}" for h in hits)
+    return sorted(c for c in named if not covered(c, jurisdictions, texts))
+
+
 def unknown_names(question: str, hits: list[Hit]) -> list[str]:
-    """Proper names in the question that no retrieved passage or its document mentions."""
+    """Proper names in the question that no retrieved passage or its document mentions
+    (country names are left to ``uncovered_countries``)."""
     if not hits:
         return []
     haystack = fold(" ".join(f"{h.text} {h.title} {h.short_title} {h.jurisdiction}" for h in hits))
@@ -70,6 +93,8 @@ def unknown_names(question: str, hits: list[Hit]) -> list[str]:
     for name in NAME.findall(question.strip()):
         key = fold(name)
         if key in ALL_STOPWORDS or any(key in t or t in key for t in glossary_terms):
+            continue
+        if countries(name):
             continue
         if key not in haystack:
             missing.append(name)
@@ -113,14 +138,19 @@ class ExtractiveComposer:
         best = max(max(h.scores.get("dense", 0.0), h.scores.get("sentence", 0.0)) for h in hits)
         cov = coverage(question, hits[:3])
         unknown = unknown_names(question, hits)
+        elsewhere = uncovered_countries(question, hits)
         named = 1.0 if result.named_docs else 0.0
-        score = best + 0.08 * cov + 0.02 * named - 0.06 * min(len(unknown), 2)
-        return score, {
+        score = (
+            best + 0.08 * cov + 0.02 * named - 0.06 * min(len(unknown), 2) - 0.12 * bool(elsewhere)
+        )
+        parts = {
             "best_cosine": best,
             "coverage": cov,
             "unknown_names": len(unknown),
             "named": named,
+            "uncovered_countries": len(elsewhere),
         }
+        return score, parts
 
     def evidence(self, result: SearchResult) -> list[Evidence]:
         """The passages to quote and, in each, the sentences closest to the question."""
@@ -133,7 +163,17 @@ class ExtractiveComposer:
         usable = [h for h in hits if h.language in (result.language, self._doc_language(h))]
         hits = usable or hits
         top = hits[0].score
-        chosen = [h for h in hits[: cfg.max_passages] if h.score >= top - cfg.passage_margin]
+        if SURVEY.search(result.question or ""):
+            # One passage per instrument, from the best few instruments.
+            chosen, seen = [], set()
+            for h in hits:
+                if h.doc_id not in seen and h.score >= top - cfg.survey_margin:
+                    chosen.append(h)
+                    seen.add(h.doc_id)
+                if len(chosen) == cfg.survey_instruments:
+                    break
+        else:
+            chosen = [h for h in hits[: cfg.max_passages] if h.score >= top - cfg.passage_margin]
         qvec = result.query_vector
         sent_vecs = self.retriever.store.sentence_vectors([h.passage_id for h in chosen])
         out = []
@@ -233,6 +273,8 @@ def quote(sentence: str) -> str:
 def group_heading(hit: Hit, lang: str) -> str:
     """``UK Modern Slavery Act (GB, 2015, binding)``: the instrument a group of sentences quotes."""
     name = hit.short_title or hit.title
+    if hit.collection == "synthesis":
+        return f"{name} ({message('synthesis', lang)}):"
     binding = message(f"binding_{hit.binding}", lang)
     bits = [b for b in (hit.jurisdiction, str(hit.year) if hit.year else "", binding) if b]
     return f"{name} ({', '.join(bits)}):"

@@ -29,6 +29,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Certaines sources trouvées sont en {langs} ; elles sont citées dans leur langue.",
         "es": "Algunas fuentes encontradas están en {langs}; se citan en su idioma.",
     },
+    "synthesis": {
+        "en": "Vigilance summary of a recommended measure, not an official text",
+        "fr": "synthèse Vigilance d'une mesure recommandée, pas un texte officiel",
+        "es": "síntesis de Vigilance de una medida recomendada, no un texto oficial",
+    },
     "lang_en": {"en": "English", "fr": "anglais", "es": "inglés"},
     "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
     "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},

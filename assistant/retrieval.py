@@ -39,6 +39,7 @@ class RetrievalConfig:
     # The embedder scores same-language pairs higher; passages in another language than
     # the question get this back, so an English provision can beat a French summary.
     cross_language_bonus: float = 0.02
+    synthesis_penalty: float = 0.1  # the project's own measure / question records
     summary_penalty: float = 0.02  # a passage in another language than its document (a summary)
 
 
@@ -53,6 +54,7 @@ class SearchResult:
     notice: str = ""
     named_docs: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None
+    question: str = ""
 
 
 class Retriever:
@@ -178,6 +180,8 @@ class Retriever:
                         total += cfg.jurisdiction_weight
                     if meta.get("kind") == "footnote":
                         total -= cfg.footnote_penalty
+                if meta.get("collection") == "synthesis":
+                    total -= cfg.synthesis_penalty
                 plang = meta.get("language", "")
                 if plang and plang != qlang and qlang in LANGS:
                     total += cfg.cross_language_bonus
@@ -195,7 +199,7 @@ class Retriever:
             hits.append(table.hit(pid, len(hits) + 1, total, scores[pid]))
             if len(hits) >= k:
                 break
-        return SearchResult(hits, qlang, "", named, qvec)
+        return SearchResult(hits, qlang, "", named, qvec, question)
 
     def _fill_dense(self, scores: dict[str, dict[str, float]], qvec: np.ndarray) -> None:
         """Cosine for candidates only the lexical side or a name match brought in."""

@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -450,6 +450,15 @@ def index_phase(folder: Path, settings: Settings, embedder: BatchedEmbedder) -> 
     return out
 
 
+def lexical_index(retriever: Any) -> Any:
+    """The retriever's BM25 index, wherever the current version keeps it (None if not found)."""
+    found = getattr(retriever, "lexical", None)
+    if found is None:
+        state = getattr(retriever, "_state", ())
+        found = next((x for x in state if hasattr(x, "scores") and hasattr(x, "bm25")), None)
+    return found
+
+
 def warm_phase(
     settings: Settings, embedder: BatchedEmbedder, questions: list[str]
 ) -> dict[str, Any]:
@@ -472,9 +481,12 @@ def warm_phase(
     ask = [millis(lambda q=q: assistant.ask(q)) for q in questions]
     # Parts of a search, timed alone, to show where the time goes.
     embed = [millis(lambda q=q: embedder.embed_queries([q])) for q in questions]
-    lexical = [
-        millis(lambda q=q: retriever.lexical.scores(q, detect_language(q))) for q in questions
-    ]
+    index = lexical_index(retriever)
+    lexical = (
+        [millis(lambda q=q: index.scores(q, detect_language(q))) for q in questions]
+        if index is not None
+        else [math.nan]
+    )
     count = [millis(retriever.store.count) for _ in questions]
     out.update(
         passages=len(retriever.table),
@@ -623,7 +635,10 @@ def app_phase(home: Path, app_args: str) -> dict[str, Any]:
     """Optional: the colleague's web-app load test (evals/load.py), if it exists."""
     if not (EVALS_DIR / "load.py").exists():
         return {"skipped": "evals/load.py not found"}
-    cmd = [sys.executable, "-m", "evals.load", *shlex.split(app_args)]
+    extra = shlex.split(app_args)
+    if "--store" not in extra:
+        extra = ["--store", str(home), *extra]
+    cmd = [sys.executable, "-m", "evals.load", *extra]
     t0 = time.perf_counter()
     proc = subprocess.run(
         cmd,
@@ -638,13 +653,40 @@ def app_phase(home: Path, app_args: str) -> dict[str, Any]:
         "seconds": time.perf_counter() - t0,
         "stdout_tail": proc.stdout.strip()[-2000:],
     }
-    for line in reversed(proc.stdout.splitlines()):
-        try:
-            out["result"] = json.loads(line)
-            break
-        except json.JSONDecodeError:
-            continue
+    start = proc.stdout.find("{")
+    if start >= 0:  # one JSON object, possibly indented over many lines
+        with suppress(json.JSONDecodeError):
+            out["result"] = json.JSONDecoder().raw_decode(proc.stdout[start:])[0]
     return out
+
+
+def app_rows(app: dict[str, Any]) -> list[Row]:
+    """Rows for the web-app load test: latency, errors and server memory, where reported."""
+    got = app.get("result")
+    if not isinstance(got, dict):
+        return [
+            Row("Web app under load (evals/load.py)", "-", app.get("skipped", "no JSON result"))
+        ]
+    corpus = f"{got.get('users', '?')} users"
+    rows = []
+    for key, label in (
+        ("latency_ms_indexer_idle", "Web app /ask p50 / p95, indexer idle"),
+        ("latency_ms_during_indexing", "Web app /ask p50 / p95, during an upload's indexing"),
+    ):
+        lat = got.get(key) or {}
+        if lat.get("p50") is not None:
+            rows.append(Row(label, corpus, f"{lat['p50']:.0f} / {lat.get('p95') or 0:.0f} ms"))
+    rss = (got.get("server_rss_mb") or {}).get("peak")
+    rows.append(
+        Row(
+            "Web app: errors; server peak RSS",
+            corpus,
+            f"{got.get('errors', '?')} errors; " + (f"{rss:.0f} MB" if rss else "RSS not reported"),
+            "0 errors; ≤ 1.5 GB",
+            "✓" if got.get("errors") == 0 and (rss or 0) <= TARGETS["peak_rss_mb"] else "✗",
+        )
+    )
+    return rows
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -763,6 +805,8 @@ def rows_of(res: dict[str, Any]) -> list[Row]:
                     check(rss["peak_rss_mb"], TARGETS["peak_rss_mb"]) if is_big else "",
                 )
             )
+    if res.get("app"):
+        rows += app_rows(res["app"])
     probe = res.get("omp_probe") or {}
     if probe:
         value = " / ".join(f"{v.get('p50', math.nan):.0f}" for v in probe.values())
@@ -807,7 +851,7 @@ def markdown(res: dict[str, Any]) -> str:
     )
     if res.get("app"):
         lines.append(
-            f"- Web-app load test: {json.dumps(res['app'].get('result', res['app']), ensure_ascii=False)[:600]}"
+            f"- Web-app load test: `{res['app'].get('command', '-')}` (full output in the JSON)."
         )
     return "\n".join(lines) + "\n"
 
@@ -859,12 +903,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="set OMP_NUM_THREADS for the embedder here and in every subprocess (default: inherited)",
     )
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --workdir: keep the indexing results and stores of an earlier run there "
+        "and measure only latency and memory",
+    )
     p.add_argument("--rss-child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--embed-child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.sizes = [
         int(s) for s in (args.sizes or ("200,1000" if args.quick else "1000,10000")).split(",")
     ]
+    if args.reuse and not args.workdir:
+        p.error("--reuse needs --workdir (the folder of the earlier run)")
     if not args.sizes or min(args.sizes) <= 0:
         p.error("--sizes needs positive passage counts, e.g. 1000,10000")
     args.questions = args.questions or (20 if args.quick else 50)
@@ -872,38 +924,71 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def run(
+    args: argparse.Namespace, work: Path, save: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Every phase in turn; ``save`` is called with the results so far after each one."""
     questions, qsource = load_questions(args.questions)
     loads = [loadavg()]
     embedder = make_embedder("e5", 32)
     embedder.embed_passages(["warm-up"])  # load the model outside every timing
+    res: dict[str, Any] = {
+        "environment": {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "embedder": embedder.id,
+            "quick": args.quick,
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", ""),
+        },
+        "questions": {"n": len(questions), "source": qsource},
+        "targets": TARGETS,
+        "noise_sigma": NOISE_SIGMA,
+        "note": "stores after the first are perturbed copies of it: counts are real, answers are not",
+        "sizes": [],
+        "partial": True,
+    }
 
     base_n, *larger = args.sizes
     folder = work / "corpus"
-    log(f"1. building a folder of ~{base_n} passages from {BUNDLED_CORPUS}")
-    built = build_folder(folder, base_n, Settings(home=work / "scratch"))
-    log(f"   {built['files']} files, {built['passages']} passages; indexing ...")
     base = Settings(home=work / f"store-{base_n}")
-    indexing = index_phase(folder, base, embedder)
+    saved = work / "indexing.json"
+    if args.reuse and saved.exists() and base.manifest_path.exists():
+        log(f"1-2. reusing the indexing results and store in {work}")
+        res.update(json.loads(saved.read_text(encoding="utf-8")))
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(base.home, ignore_errors=True)
+        log(f"1. building a folder of ~{base_n} passages from {BUNDLED_CORPUS}")
+        res["folder"] = build_folder(folder, base_n, Settings(home=work / "scratch"))
+        log(
+            f"   {res['folder']['files']} files, {res['folder']['passages']} passages; indexing ..."
+        )
+        res["indexing"] = index_phase(folder, base, embedder)
+        saved.write_text(json.dumps({k: res[k] for k in ("folder", "indexing")}), encoding="utf-8")
+    indexing = res["indexing"]
     loads += [indexing["loadavg_start"], indexing["loadavg_end"]]
+    save(res)
 
     stores: list[tuple[Settings, bool, float]] = [(base, False, 0.0)]
     for n in larger:
+        dst = Settings(home=work / f"store-{n}")
+        if args.reuse and dst.manifest_path.exists():
+            stores.append((dst, True, math.nan))
+            continue
         copies = max(2, round(n / indexing["passages"]))
         log(f"3. building a {n}-passage store: {copies} copies of the indexed one")
-        dst = Settings(home=work / f"store-{n}")
         with timed() as t:
             enlarge_store(base, dst, copies, embedder.id, seed=n)
         stores.append((dst, True, t["seconds"]))
 
-    sizes: list[dict[str, Any]] = []
     for settings, synthetic, build_s in stores:
         log(f"4-6. latency and memory on {settings.home.name}")
         warm = warm_phase(settings, embedder, questions)
         loads += [warm["loadavg_start"], warm["loadavg_end"]]
         cold = cold_phase(settings.home, questions, args.cold_runs)
         rss = rss_phase(settings.home, args.questions)
-        sizes.append(
+        res["sizes"].append(
             {
                 "passages": warm["passages"],
                 "synthetic": synthetic,
@@ -913,31 +998,16 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 "rss": rss,
             }
         )
+        save(res)
     log("diagnostic: query embedding under OpenMP settings")
-    omp = omp_probe(questions[:15])
-    app = app_phase(stores[-1][0].home, args.app_args) if args.with_app else None
+    res["omp_probe"] = omp_probe(questions[:15])
+    if args.with_app:
+        log("app: evals/load.py on the largest store")
+        res["app"] = app_phase(stores[-1][0].home, args.app_args)
     loads.append(loadavg())
-    return {
-        "environment": {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "cpus": os.cpu_count(),
-            "python": sys.version.split()[0],
-            "embedder": embedder.id,
-            "loadavg_min": min(loads),
-            "loadavg_max": max(loads),
-            "quick": args.quick,
-            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", ""),
-        },
-        "omp_probe": omp,
-        "folder": built,
-        "questions": {"n": len(questions), "source": qsource},
-        "targets": TARGETS,
-        "indexing": indexing,
-        "sizes": sizes,
-        "noise_sigma": NOISE_SIGMA,
-        "note": "stores after the first are perturbed copies of it: counts are real, answers are not",
-        "app": app,
-    }
+    res["environment"].update(loadavg_min=min(loads), loadavg_max=max(loads))
+    res["partial"] = False
+    return res
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -950,18 +1020,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.embed_child:
         return embed_child(args.questions)
     t0 = time.perf_counter()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(res: dict[str, Any]) -> None:
+        # Written after every phase: a run stopped late still leaves its measurements.
+        res["total_seconds"] = time.perf_counter() - t0
+        out.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="vigilance-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        res = run(args, work)
+        res = run(args, work, save)
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
-    res["total_seconds"] = time.perf_counter() - t0
     res["rows"] = [vars(r) for r in rows_of(res)]
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    save(res)
     print(markdown(res))
     log(f"wrote {out} ({res['total_seconds'] / 60:.1f} min)")
     return 0

@@ -179,6 +179,8 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     out["topics"] = list(dict.fromkeys(_as_list(fields.get("topics"))))
     if fields.get("doc_id") not in (None, ""):
         out["doc_id"] = str(fields["doc_id"]).strip()
+    if fields.get("record"):
+        out["record"] = str(fields["record"]).strip()  # kind of a bundled Working Group record
     return out
 
 

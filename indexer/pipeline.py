@@ -32,7 +32,8 @@ SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 METADATA_SUFFIXES = {".yaml", ".yml"}
 MIN_SENTENCE_CHARS = 25
 # Bumped when metadata handling or passage storage changes, so old entries re-index.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "3"
+SYNTHESES = {"measure", "guiding-question"}
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -147,6 +148,11 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
     if isinstance(status, dict):
         status = status.get("value", "")
     bundled = BUNDLED_CORPUS.resolve() in path.parents
+    # The project's own syntheses (gap-analysis measures, guiding questions) are tools,
+    # not sources: retrieval ranks them below the instruments themselves.
+    collection = "user"
+    if bundled:
+        collection = "synthesis" if meta.get("record") in SYNTHESES else "bundled"
     jurisdiction = meta.get("jurisdiction")
     if jurisdiction is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
         jurisdiction = "NO"
@@ -167,7 +173,7 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
         sha256=sha,
         aliases=[str(a) for a in meta.get("aliases") or []],
         topics=[str(t) for t in meta.get("topics") or []],
-        collection="bundled" if bundled else "user",
+        collection=collection,
     )
 
 
@@ -285,16 +291,20 @@ def index_paths(
         done = 0
         for prep in todo:
             doc, passages = prep.doc, prep.passages
-            te = time.perf_counter()
-            vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
-            sents = sentence_units(passages, doc) if sentence_vectors else []
-            svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
-            summary.embed_seconds += time.perf_counter() - te
             old_id = by_source.get(doc.source_path)
             if old_id and old_id != doc.doc_id:
                 store.delete_document(old_id)
                 manifest.entries.pop(old_id, None)
-            store.upsert_document(doc, passages, vectors, sents, svecs)
+            old = manifest.entries.get(doc.doc_id)
+            # Same text, new metadata (a sidecar edit): rewrite metadata, embed nothing.
+            if not (old and old.sha256 == doc.sha256 and store.update_metadata(doc, passages)):
+                te = time.perf_counter()
+                vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
+                sents = sentence_units(passages, doc) if sentence_vectors else []
+                svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
+                summary.embed_seconds += time.perf_counter() - te
+                store.upsert_document(doc, passages, vectors, sents, svecs)
+                summary.passages += len(passages)
             manifest.entries[doc.doc_id] = Entry(
                 doc=doc.to_dict(),
                 sha256=doc.sha256,
@@ -307,7 +317,6 @@ def index_paths(
             manifest.save()
             summary.indexed += 1
             done += len(passages)
-            summary.passages = done
             emit("document", {"doc_id": doc.doc_id, "done": done, "passages": total})
 
         # Phase 3: documents whose file is gone from an indexed folder lose their passages.

@@ -165,6 +165,26 @@ class Store:
         self._delete(self.passages, sorted(old_ids - set(by_id)))
         self._delete(self.sentences, sorted(old_sentence_ids))
 
+    def update_metadata(self, doc: Document, passages: Sequence[Passage]) -> bool:
+        """Rewrite the metadata of a document whose passages are unchanged, without
+        embedding anything. False (nothing written) when the stored passages differ."""
+        ids = [p.passage_id for p in passages]
+        if set(self.doc_passage_ids(doc.doc_id)) != set(ids):
+            return False
+        metas = {p.passage_id: passage_metadata(p, doc) for p in passages}
+        for i in range(0, len(ids), PAGE):
+            chunk = ids[i : i + PAGE]
+            self.passages.update(ids=chunk, metadatas=[metas[pid] for pid in chunk])
+        got = self.sentences.get(where={"doc_id": doc.doc_id}, include=["metadatas"])
+        if got["ids"]:
+            smetas = [
+                {**metas[m["passage_id"]], "passage_id": m["passage_id"], "n": m["n"]}
+                for m in got["metadatas"]
+            ]
+            for i in range(0, len(got["ids"]), PAGE):
+                self.sentences.update(ids=got["ids"][i : i + PAGE], metadatas=smetas[i : i + PAGE])
+        return True
+
     def delete_document(self, doc_id: str) -> None:
         self._delete(self.passages, self.doc_passage_ids(doc_id))
         self._delete(self.sentences, self._ids(self.sentences, {"doc_id": doc_id}))

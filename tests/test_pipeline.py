@@ -106,11 +106,13 @@ def test_changed_and_deleted_files(mixed_folder, settings, counting):
 
 def test_metadata_sidecar_edit_reindexes(mixed_folder, settings, counting):
     index_paths([mixed_folder], settings, embedder=counting)
+    embedded = counting.texts
     (mixed_folder / "act-en.txt.yaml").write_text(
         "title: Fictional Procurement Integrity Act\ntype: legislation\njurisdiction: XK\nbinding: yes\ndate: 2022-03-01\n"
     )
     summary = index_paths([mixed_folder], settings, embedder=counting)
     assert summary.indexed == 1
+    assert counting.texts == embedded  # same text: metadata rewritten, nothing re-embedded
     metas = [rec.meta for rec, _ in Store(settings, counting.id).records()]
     act = [m for m in metas if m["title"] == "Fictional Procurement Integrity Act"]
     assert act and all(m["type"] == "legislation" and m["binding"] == "yes" and m["year"] == 2022 for m in act)
