@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer import MARKER, Answer, Citation
+from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, load_corpus
 
 LANGS = ("en", "fr", "es")
@@ -21,18 +22,18 @@ LABELS: dict[str, dict[str, str]] = {
     "title": {
         "en": "Briefing pack: trafficking in persons and forced labour in public procurement and supply chains",
         "fr": "Dossier d'information : traite des personnes et travail forcé dans les marchés publics "
-              "et les chaînes d'approvisionnement",
+        "et les chaînes d'approvisionnement",
         "es": "Carpeta informativa: trata de personas y trabajo forzoso en la contratación pública "
-              "y las cadenas de suministro",
+        "y las cadenas de suministro",
     },
     "date": {"en": "Date", "fr": "Date", "es": "Fecha"},
     "intro": {
         "en": "Answers drawn from the Vigilance knowledge base; each statement cites its source, "
-              "listed at the end.",
+        "listed at the end.",
         "fr": "Réponses tirées de la base de connaissances Vigilance ; chaque affirmation renvoie à sa "
-              "source, dont la liste figure à la fin.",
+        "source, dont la liste figure à la fin.",
         "es": "Respuestas extraídas de la base de conocimientos Vigilance; cada afirmación remite a su "
-              "fuente, que figura al final.",
+        "fuente, que figura al final.",
     },
     "question": {"en": "Question", "fr": "Question", "es": "Pregunta"},
     "sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
@@ -43,7 +44,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "binding_yes": {"en": "binding", "fr": "contraignant", "es": "vinculante"},
     "binding_no": {"en": "non-binding", "fr": "non contraignant", "es": "no vinculante"},
-    "binding_unknown": {"en": "binding status unknown", "fr": "portée inconnue", "es": "carácter desconocido"},
+    "binding_unknown": {
+        "en": "binding status unknown",
+        "fr": "portée inconnue",
+        "es": "carácter desconocido",
+    },
 }
 
 
@@ -84,8 +89,16 @@ class BriefSource:
     text: str = ""
 
     def line(self, lang: str = "en") -> str:
-        binding = label(f"binding_{self.binding}" if self.binding in ("yes", "no") else "binding_unknown", lang)
-        parts = [self.title, self.locator or "-", str(self.year or "n.d."), self.jurisdiction or "-", binding]
+        binding = label(
+            f"binding_{self.binding}" if self.binding in ("yes", "no") else "binding_unknown", lang
+        )
+        parts = [
+            self.title,
+            self.locator or "-",
+            str(self.year or "n.d."),
+            self.jurisdiction or "-",
+            binding,
+        ]
         return ", ".join(parts) + (f" — {self.url}" if self.url else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,8 +127,13 @@ class Brief:
     sources: list[BriefSource]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "date": self.date, "lang": self.lang,
-                "items": [i.to_dict() for i in self.items], "sources": [s.to_dict() for s in self.sources]}
+        return {
+            "title": self.title,
+            "date": self.date,
+            "lang": self.lang,
+            "items": [i.to_dict() for i in self.items],
+            "sources": [s.to_dict() for s in self.sources],
+        }
 
 
 def guiding_questions(lang: str = "en", corpus: Corpus | None = None) -> list[BriefQuestion]:
@@ -123,7 +141,9 @@ def guiding_questions(lang: str = "en", corpus: Corpus | None = None) -> list[Br
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: use en, fr or es")
     corpus = corpus or load_corpus()
-    records = sorted(corpus.of_kind("guiding-question"), key=lambda r: (str(r.get("letter", "")), r.id))
+    records = sorted(
+        corpus.of_kind("guiding-question"), key=lambda r: (str(r.get("letter", "")), r.id)
+    )
     key = "question" if lang == "en" else f"question_{lang}"
     out = []
     for r in records:
@@ -152,8 +172,18 @@ class _Numbering:
         if c.passage_id not in self.by_passage:
             n = len(self.by_passage) + 1
             self.by_passage[c.passage_id] = BriefSource(
-                n, c.doc_id, c.passage_id, c.title, c.short_title, c.locator, c.year,
-                c.jurisdiction, c.binding, c.url, c.text)
+                n,
+                c.doc_id,
+                c.passage_id,
+                c.title,
+                c.short_title,
+                c.locator,
+                c.year,
+                c.jurisdiction,
+                c.binding,
+                c.url,
+                c.text,
+            )
         return self.by_passage[c.passage_id].n
 
 
@@ -187,11 +217,15 @@ def build_brief(
             text, numbers = renumber(answer, numbering)
             items.append(BriefItem(q.label, q.question, text, True, numbers, q.record_id))
         else:
-            items.append(BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id))
+            items.append(
+                BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id)
+            )
         if progress:
             progress(i, len(questions))
     sources = sorted(numbering.by_passage.values(), key=lambda s: s.n)
-    return Brief(title or label("title", lang), (today or dt.date.today()).isoformat(), lang, items, sources)
+    return Brief(
+        title or label("title", lang), (today or dt.date.today()).isoformat(), lang, items, sources
+    )
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -199,7 +233,14 @@ def build_brief(
 
 def to_markdown(brief: Brief) -> str:
     lang = brief.lang
-    lines = [f"# {brief.title}", "", f"{label('date', lang)}: {brief.date}", "", label("intro", lang), ""]
+    lines = [
+        f"# {brief.title}",
+        "",
+        f"{label('date', lang)}: {brief.date}",
+        "",
+        label("intro", lang),
+        "",
+    ]
     for item in brief.items:
         lines += [f"## {item.label} {item.question}", "", item.answer.strip(), ""]
     lines += [f"## {label('sources', lang)}", ""]
@@ -236,11 +277,5 @@ def export_docx(brief: Brief, path: str | Path) -> Path:
 
 def export_brief(brief: Brief, path: str | Path) -> Path:
     """Write the pack as Markdown (.md) or Word (.docx), chosen by the extension."""
-    path = Path(path)
-    suffix = path.suffix.casefold()
-    if suffix in (".md", ".markdown"):
-        path.write_text(to_markdown(brief), encoding="utf-8")
-        return path
-    if suffix == ".docx":
-        return export_docx(brief, path)
-    raise ValueError(f"cannot write {path.name}: use a .md or .docx file name")
+    md = write_markdown(to_markdown)
+    return export_by_suffix(brief, path, {".md": md, ".markdown": md, ".docx": export_docx})

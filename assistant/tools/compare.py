@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.tools.export import export_by_suffix
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
 
 COLUMNS: dict[str, str] = {
@@ -84,8 +85,11 @@ class CompareRow:
         return self.cells[column].value if column in self.cells else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"card_id": self.card_id, "title": self.title,
-                "cells": {k: c.to_dict() for k, c in self.cells.items()}}
+        return {
+            "card_id": self.card_id,
+            "title": self.title,
+            "cells": {k: c.to_dict() for k, c in self.cells.items()},
+        }
 
 
 @dataclass
@@ -95,7 +99,11 @@ class CompareTable:
     filters: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": self.columns, "rows": [r.to_dict() for r in self.rows], "filters": self.filters}
+        return {
+            "columns": self.columns,
+            "rows": [r.to_dict() for r in self.rows],
+            "filters": self.filters,
+        }
 
 
 def _as_list(value: Any) -> list[str]:
@@ -138,8 +146,14 @@ def pick_points(points: Iterable[Point]) -> dict[str, Point]:
     chosen: dict[str, Point] = {}
     for column in _PICK_ORDER:
         for pattern in _TIERS[column]:
-            fits = [p for p in points if p.n not in used and p.label and re.search(pattern, p.label, re.I)]
-            fits.sort(key=lambda p: bool(_HISTORY.match(p.label)))  # stable: keeps card order otherwise
+            fits = [
+                p
+                for p in points
+                if p.n not in used and p.label and re.search(pattern, p.label, re.I)
+            ]
+            fits.sort(
+                key=lambda p: bool(_HISTORY.match(p.label))
+            )  # stable: keeps card order otherwise
             if fits:
                 chosen[column] = fits[0]
                 used.add(fits[0].n)
@@ -153,7 +167,9 @@ def card_row(card: Record) -> CompareRow:
     def meta(value: Any) -> Cell:
         return Cell(value="" if value is None else str(value), card_id=card.id, url=card.url)
 
-    status = card.status + (f" (as of {card.status_as_of})" if card.status and card.status_as_of else "")
+    status = card.status + (
+        f" (as of {card.status_as_of})" if card.status and card.status_as_of else ""
+    )
     cells = {
         "instrument": meta(card.label),
         "jurisdiction": meta(card.jurisdiction),
@@ -167,12 +183,15 @@ def card_row(card: Record) -> CompareRow:
         p = picked.get(column)
         cells[column] = (
             Cell(shorten(p.text), card.id, p.locator, card.url, p.label, p.text)
-            if p else Cell("", card.id, url=card.url)
+            if p
+            else Cell("", card.id, url=card.url)
         )
     return CompareRow(card_id=card.id, title=card.title, cells=cells)
 
 
-def compare_table(filters: Mapping[str, Any] | None = None, corpus: Corpus | None = None) -> CompareTable:
+def compare_table(
+    filters: Mapping[str, Any] | None = None, corpus: Corpus | None = None
+) -> CompareTable:
     """Rows for every instrument card passing ``filters`` (keys: jurisdiction, type, binding,
     topic, status, id; each a string or a list of alternatives), sorted by jurisdiction,
     year and id. Raises ValueError on an unknown filter key."""
@@ -236,8 +255,16 @@ def export_xlsx(table: CompareTable, path: str | Path) -> Path:
             if column in POINT_COLUMNS and cell_data.value:
                 note = f"{row.cells['instrument'].value}, {cell_data.locator}\n{cell_data.url}"
                 cell.comment = Comment(note, "Vigilance", width=300, height=80)
-                sources.append([row.cells["instrument"].value, COLUMNS[column], row.card_id,
-                                cell_data.locator, cell_data.text, cell_data.url])
+                sources.append(
+                    [
+                        row.cells["instrument"].value,
+                        COLUMNS[column],
+                        row.card_id,
+                        cell_data.locator,
+                        cell_data.text,
+                        cell_data.url,
+                    ]
+                )
     sheet.freeze_panes = "B2"
     wb.save(path)
     return path
@@ -245,12 +272,7 @@ def export_xlsx(table: CompareTable, path: str | Path) -> Path:
 
 def export_table(table: CompareTable, path: str | Path) -> Path:
     """Write ``table`` as CSV or XLSX, chosen by the extension; ValueError for any other."""
-    suffix = Path(path).suffix.casefold()
-    if suffix == ".csv":
-        return export_csv(table, path)
-    if suffix == ".xlsx":
-        return export_xlsx(table, path)
-    raise ValueError(f"cannot write {Path(path).name}: use a .csv or .xlsx file name")
+    return export_by_suffix(table, path, {".csv": export_csv, ".xlsx": export_xlsx})
 
 
 def format_table(table: CompareTable) -> str:
@@ -258,9 +280,11 @@ def format_table(table: CompareTable) -> str:
     blocks = []
     for row in table.rows:
         c = row.cells
-        head = (f"{c['instrument'].value} [{row.card_id}]\n  {c['jurisdiction'].value or '-'} · "
-                f"{c['type'].value} · {c['year'].value or 'n.d.'} · {c['status'].value or '-'} · "
-                f"binding: {c['binding'].value}")
+        head = (
+            f"{c['instrument'].value} [{row.card_id}]\n  {c['jurisdiction'].value or '-'} · "
+            f"{c['type'].value} · {c['year'].value or 'n.d.'} · {c['status'].value or '-'} · "
+            f"binding: {c['binding'].value}"
+        )
         lines = [head]
         for column in POINT_COLUMNS:
             cell = c[column]

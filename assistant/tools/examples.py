@@ -16,19 +16,62 @@ from assistant.tools.records import Point, Record
 # Words that show a card point deals with a theme; used to pick the point that shows
 # an example instrument applying a measure (the record names the card, not the point).
 _THEME_WORDS: dict[str, tuple[str, ...]] = {
-    "transparency-reporting": ("report", "statement", "disclos", "transparen", "register", "publish", "subcontractor"),
+    "transparency-reporting": (
+        "report",
+        "statement",
+        "disclos",
+        "transparen",
+        "register",
+        "publish",
+        "subcontractor",
+    ),
     "exclusion-debarment": ("exclu", "debar", "ban", "import", "list", "convict", "ground"),
     "due-diligence": ("due diligence", "diligence", "vigilance", "risk", "duty of care"),
-    "contract-clauses-certification": ("contract", "clause", "certif", "compliance plan", "code of conduct", "condition"),
+    "contract-clauses-certification": (
+        "contract",
+        "clause",
+        "certif",
+        "compliance plan",
+        "code of conduct",
+        "condition",
+    ),
     "recruitment-fees": ("recruit", "fee"),
     "remedies": ("remed", "grievance", "complain", "civil", "compensat", "redress", "referral"),
-    "coordination": ("coordinat", "cooperat", "partnership", "task force", "action plan", "plan of action", "network", "information"),
+    "coordination": (
+        "coordinat",
+        "cooperat",
+        "partnership",
+        "task force",
+        "action plan",
+        "plan of action",
+        "network",
+        "information",
+    ),
     "training": ("training", "train", "guidance", "capacity", "toolkit", "awareness"),
 }
-_BACKGROUND_LABELS = re.compile(r"^(status|origin|adoption|publisher|author|edition|enactment|launch|history)", re.I)
+_BACKGROUND_LABELS = re.compile(
+    r"^(status|origin|adoption|publisher|author|edition|enactment|launch|history)", re.I
+)
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_STOP = frozenset({"which", "where", "their", "there", "these", "those", "other", "about", "under",
-                   "within", "public", "shall", "should", "would", "could"})  # common, say nothing
+_STOP = frozenset(
+    {
+        "which",
+        "where",
+        "their",
+        "there",
+        "these",
+        "those",
+        "other",
+        "about",
+        "under",
+        "within",
+        "public",
+        "shall",
+        "should",
+        "would",
+        "could",
+    }
+)  # common, say nothing
 
 
 def ref_pieces(ref: str) -> list[tuple[str, str]]:
@@ -83,8 +126,14 @@ def _names(card: Record) -> list[str]:
 def focus_text(card: Record, measure: Record) -> str:
     """The measure's points that name ``card`` (e.g. "Germany (LkSG, § 22): ..."), else all of it."""
     names = _names(card)
-    naming = [p.full_text for p in measure.points if any(n in p.full_text.casefold() for n in names)]
-    return " ".join(naming) if naming else " ".join([measure.title] + [p.full_text for p in measure.points])
+    naming = [
+        p.full_text for p in measure.points if any(n in p.full_text.casefold() for n in names)
+    ]
+    return (
+        " ".join(naming)
+        if naming
+        else " ".join([measure.title] + [p.full_text for p in measure.points])
+    )
 
 
 def example_point(card: Record, measure: Record) -> Point | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.tools.examples import example_point
+from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
 
 THEMES: dict[str, str] = {
@@ -49,7 +50,9 @@ class SourceRef:
     kind: str = ""
 
     def cite(self) -> str:
-        if self.kind == "measure":  # the record is the heading above; name it by id, not twice by title
+        if (
+            self.kind == "measure"
+        ):  # the record is the heading above; name it by id, not twice by title
             return f"measure record {self.id}" + (f", {self.locator}" if self.locator else "")
         parts = [self.title + (f" ({self.symbol})" if self.symbol else "")]
         if self.locator:
@@ -123,7 +126,11 @@ class ThemeGroup:
     measures: list[MissingMeasure]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"theme": self.theme, "label": self.label, "measures": [m.to_dict() for m in self.measures]}
+        return {
+            "theme": self.theme,
+            "label": self.label,
+            "measures": [m.to_dict() for m in self.measures],
+        }
 
 
 @dataclass
@@ -139,8 +146,13 @@ class GapReport:
         return [m.id for g in self.missing for m in g.measures]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date, "total": self.total, "in_place": [m.to_dict() for m in self.in_place],
-                "missing": [g.to_dict() for g in self.missing], "problems": self.problems}
+        return {
+            "date": self.date,
+            "total": self.total,
+            "in_place": [m.to_dict() for m in self.in_place],
+            "missing": [g.to_dict() for g in self.missing],
+            "problems": self.problems,
+        }
 
 
 # -- reading the records -------------------------------------------------------------------
@@ -151,13 +163,21 @@ def measure_records(corpus: Corpus | None = None) -> list[Record]:
     corpus = corpus or load_corpus()
     order = {t: i for i, t in enumerate(THEMES)}
     found = corpus.of_kind("measure")
-    return sorted(found, key=lambda r: (order.get(r.get("theme", ""), len(order)),
-                                        str(r.get("letter") or "~"), r.id))
+    return sorted(
+        found,
+        key=lambda r: (
+            order.get(r.get("theme", ""), len(order)),
+            str(r.get("letter") or "~"),
+            r.id,
+        ),
+    )
 
 
 def _what_point(measure: Record) -> Point | None:
-    return next((p for p in measure.points if p.label.casefold().startswith("what it is")),
-                measure.points[0] if measure.points else None)
+    return next(
+        (p for p in measure.points if p.label.casefold().startswith("what it is")),
+        measure.points[0] if measure.points else None,
+    )
 
 
 def _adoption_point(measure: Record) -> Point | None:
@@ -173,8 +193,13 @@ def measures_by_theme(corpus: Corpus | None = None) -> dict[str, list[MeasureIte
     out: dict[str, list[MeasureItem]] = {}
     for m in measure_records(corpus):
         what = _what_point(m)
-        item = MeasureItem(m.id, _heading_title(m), str(m.get("letter") or ""), str(m.get("theme", "")),
-                           shorten(what.text, 200) if what else "")
+        item = MeasureItem(
+            m.id,
+            _heading_title(m),
+            str(m.get("letter") or ""),
+            str(m.get("theme", "")),
+            shorten(what.text, 200) if what else "",
+        )
         out.setdefault(item.theme, []).append(item)
     return out
 
@@ -188,8 +213,9 @@ def read_measure_ids(path: str | Path) -> list[str]:
         except json.JSONDecodeError as exc:
             raise ValueError(f"{Path(path).name}: not a valid JSON list ({exc.msg})") from exc
         return [str(v).strip() for v in data if str(v).strip()]
-    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
-
+    return [
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    ]
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -197,13 +223,23 @@ def read_measure_ids(path: str | Path) -> list[str]:
 
 def source_ref(record: Record) -> SourceRef:
     """A recommending record or card; a WG recommendation is cited at its "Recommendation" point."""
-    rec_point = next((p for p in record.points if p.label.casefold().startswith("recommendation")), None)
-    return SourceRef(record.id, record.label, record.symbol, record.url,
-                     rec_point.locator if rec_point else "", record.record)
+    rec_point = next(
+        (p for p in record.points if p.label.casefold().startswith("recommendation")), None
+    )
+    return SourceRef(
+        record.id,
+        record.label,
+        record.symbol,
+        record.url,
+        rec_point.locator if rec_point else "",
+        record.record,
+    )
 
 
 def _cite_point(record: Record, point: Point) -> SourceRef:
-    return SourceRef(record.id, record.label, record.symbol, record.url, point.locator, record.record)
+    return SourceRef(
+        record.id, record.label, record.symbol, record.url, point.locator, record.record
+    )
 
 
 def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> MissingMeasure:
@@ -222,22 +258,35 @@ def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> Mis
         if card is None or point is None:
             problems.append(f"{measure.id}: example {cid!r} has no card or no points")
             continue
-        examples.append(Example(card.id, card.label, card.jurisdiction, point.label,
-                                shorten(point.text), point.locator, card.url))
+        examples.append(
+            Example(
+                card.id,
+                card.label,
+                card.jurisdiction,
+                point.label,
+                shorten(point.text),
+                point.locator,
+                card.url,
+            )
+        )
     return MissingMeasure(
         id=measure.id,
         title=_heading_title(measure),
         letter=str(measure.get("letter") or ""),
         theme=str(measure.get("theme", "")),
-        what=Statement(what.text if what else measure.title,
-                       _cite_point(measure, what) if what else source_ref(measure)),
+        what=Statement(
+            what.text if what else measure.title,
+            _cite_point(measure, what) if what else source_ref(measure),
+        ),
         adoption=Statement(adoption.text, _cite_point(measure, adoption)) if adoption else None,
         recommended_by=recommended,
         examples=examples,
     )
 
 
-def gap_analysis(have: Iterable[str], corpus: Corpus | None = None, today: dt.date | None = None) -> GapReport:
+def gap_analysis(
+    have: Iterable[str], corpus: Corpus | None = None, today: dt.date | None = None
+) -> GapReport:
     """The measures not in ``have``, grouped by theme in fixed order, each with its recommending
     sources and cited examples. Raises ``UnknownMeasures`` naming ids that are not measures."""
     corpus = corpus or load_corpus()
@@ -251,8 +300,15 @@ def gap_analysis(have: Iterable[str], corpus: Corpus | None = None, today: dt.da
     groups: dict[str, list[MissingMeasure]] = {}
     for m in records:
         if m.id not in have_set:
-            groups.setdefault(str(m.get("theme", "")), []).append(missing_measure(m, corpus, problems))
-    in_place = [item for items in measures_by_theme(corpus).values() for item in items if item.id in have_set]
+            groups.setdefault(str(m.get("theme", "")), []).append(
+                missing_measure(m, corpus, problems)
+            )
+    in_place = [
+        item
+        for items in measures_by_theme(corpus).values()
+        for item in items
+        if item.id in have_set
+    ]
     return GapReport(
         date=(today or dt.date.today()).isoformat(),
         in_place=in_place,
@@ -264,7 +320,9 @@ def gap_analysis(have: Iterable[str], corpus: Corpus | None = None, today: dt.da
 
 # -- output --------------------------------------------------------------------------------------
 
-REPORT_TITLE = "Gap analysis: measures against trafficking in persons and forced labour in public procurement"
+REPORT_TITLE = (
+    "Gap analysis: measures against trafficking in persons and forced labour in public procurement"
+)
 
 
 def _sentence(text: str) -> str:
@@ -284,21 +342,41 @@ def _example_line(ex: Example) -> tuple[str, str]:
 
 def to_markdown(report: GapReport) -> str:
     """The report as Markdown: in place, then missing measures by theme, each statement followed by its source."""
-    lines = [f"# {REPORT_TITLE}", "", f"Date: {report.date}. Measures in place: {len(report.in_place)} "
-             f"of {report.total}; missing: {len(report.missing_ids)}.", ""]
+    lines = [
+        f"# {REPORT_TITLE}",
+        "",
+        f"Date: {report.date}. Measures in place: {len(report.in_place)} "
+        f"of {report.total}; missing: {len(report.missing_ids)}.",
+        "",
+    ]
     if report.in_place:
-        lines += ["## Measures in place", ""] + [f"- {m.title} (`{m.id}`)" for m in report.in_place] + [""]
+        lines += (
+            ["## Measures in place", ""]
+            + [f"- {m.title} (`{m.id}`)" for m in report.in_place]
+            + [""]
+        )
     lines += ["## Missing measures by theme", ""]
     if not report.missing:
         lines += ["Every measure in the knowledge base is marked as in place.", ""]
     for group in report.missing:
         lines += [f"### {group.label}", ""]
         for m in group.measures:
-            lines += [f"#### {m.title}", "", f"`{m.id}`", "",
-                      f"**What it is.** {_sentence(m.what.text)} *[{_cite(m.what.source)}]*", ""]
+            lines += [
+                f"#### {m.title}",
+                "",
+                f"`{m.id}`",
+                "",
+                f"**What it is.** {_sentence(m.what.text)} *[{_cite(m.what.source)}]*",
+                "",
+            ]
             if m.adoption:
-                lines += [f"**What adopting it involves.** {_sentence(m.adoption.text)} *[{_cite(m.adoption.source)}]*", ""]
-            lines += ["**Recommended by:**", ""] + [f"- {_cite(r)}" for r in m.recommended_by] + [""]
+                lines += [
+                    f"**What adopting it involves.** {_sentence(m.adoption.text)} *[{_cite(m.adoption.source)}]*",
+                    "",
+                ]
+            lines += (
+                ["**Recommended by:**", ""] + [f"- {_cite(r)}" for r in m.recommended_by] + [""]
+            )
             if m.examples:
                 lines += ["**Examples of jurisdictions applying it:**", ""]
                 lines += ["- {} *[{}]*".format(*_example_line(ex)) for ex in m.examples] + [""]
@@ -313,8 +391,10 @@ def export_docx(report: GapReport, path: str | Path) -> Path:
     doc = docx.Document()
     doc.core_properties.title = REPORT_TITLE
     doc.add_heading(REPORT_TITLE, level=0)
-    doc.add_paragraph(f"Date: {report.date}. Measures in place: {len(report.in_place)} of {report.total}; "
-                      f"missing: {len(report.missing_ids)}.")
+    doc.add_paragraph(
+        f"Date: {report.date}. Measures in place: {len(report.in_place)} of {report.total}; "
+        f"missing: {len(report.missing_ids)}."
+    )
     if report.in_place:
         doc.add_heading("Measures in place", level=1)
         for m in report.in_place:
@@ -346,11 +426,5 @@ def export_docx(report: GapReport, path: str | Path) -> Path:
 
 def export_report(report: GapReport, path: str | Path) -> Path:
     """Write the report as Markdown (.md) or Word (.docx), chosen by the extension."""
-    path = Path(path)
-    suffix = path.suffix.casefold()
-    if suffix in (".md", ".markdown"):
-        path.write_text(to_markdown(report), encoding="utf-8")
-        return path
-    if suffix == ".docx":
-        return export_docx(report, path)
-    raise ValueError(f"cannot write {path.name}: use a .md or .docx file name")
+    md = write_markdown(to_markdown)
+    return export_by_suffix(report, path, {".md": md, ".markdown": md, ".docx": export_docx})

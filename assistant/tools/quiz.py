@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.tools.brief import Asker
+from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus
 
 # Label families, tried in this order; the first that matches picks the template.
@@ -26,14 +27,22 @@ _KINDS: list[tuple[str, str]] = [
     ("covered", r"\bwho (must|is|are)\b|\bcovered\b|^scope\b|threshold|reporting entities"),
     ("sanction", r"sanction|penalt|\bfines?\b"),
     ("enforcement", r"enforcement|supervis|court order"),
-    ("procurement", r"public procurement|procurement link|use in (public )?procurement|meaning for procurement"),
+    (
+        "procurement",
+        r"public procurement|procurement link|use in (public )?procurement|meaning for procurement",
+    ),
     ("obligation", r"obligation|\bdut(y|ies)\b|annual statement|vigilance plan|core duty"),
     # who wrote it and when: true, but not what a trainer wants asked first
-    ("background", r"^(publisher|authors?|origin|adoption|enactment|launch|edition|first edition|"
-                   r"project and funding|languages|dates|title and authors|place in the series|history)\b"),
+    (
+        "background",
+        r"^(publisher|authors?|origin|adoption|enactment|launch|edition|first edition|"
+        r"project and funding|languages|dates|title and authors|place in the series|history)\b",
+    ),
 ]
 # Provisions worth asking "which provision ...?" about: articles, sections, paragraphs, regulations.
-_PROVISION = re.compile(r"(\bart(icle)?s?\.?\s*\d|\bss?\.\s*\d|§|\breg\.\s*\d|\bparas?\.\s*\d|\b\d{2}\.\d{3})", re.I)
+_PROVISION = re.compile(
+    r"(\bart(icle)?s?\.?\s*\d|\bss?\.\s*\d|§|\breg\.\s*\d|\bparas?\.\s*\d|\b\d{2}\.\d{3})", re.I
+)
 _ANKI_HEADER = ["#separator:semicolon", "#html:true"]
 
 
@@ -62,7 +71,11 @@ class Quiz:
     instruments: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"topics": self.topics, "instruments": self.instruments, "pairs": [p.to_dict() for p in self.pairs]}
+        return {
+            "topics": self.topics,
+            "instruments": self.instruments,
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
 
 
 def point_kind(point: Point) -> str:
@@ -85,7 +98,11 @@ def make_pair(card: Record, point: Point) -> QAPair:
     name, kind, topic = card.label, point_kind(point), _lower_first(point.label)
     answer = point.text
     if kind == "covered":
-        question = f"{name}: who must comply?" if card.binding == "yes" else f"{name}: who or what does it cover?"
+        question = (
+            f"{name}: who must comply?"
+            if card.binding == "yes"
+            else f"{name}: who or what does it cover?"
+        )
     elif kind == "sanction":
         question = f"{name}: what sanction applies?"
     elif kind == "enforcement":
@@ -97,7 +114,11 @@ def make_pair(card: Record, point: Point) -> QAPair:
     elif kind == "status":
         question = f"{name}: what is its status?"
     elif kind == "background":
-        question = f"{name}: what does it say on {topic}?" if point.label else f"{name}: what does point {point.n} say?"
+        question = (
+            f"{name}: what does it say on {topic}?"
+            if point.label
+            else f"{name}: what does point {point.n} say?"
+        )
     elif kind == "provision":
         question = f"{name}: which provision deals with {topic}?"
         answer = f"{point.ref}: {point.text}"
@@ -109,8 +130,9 @@ def make_pair(card: Record, point: Point) -> QAPair:
     return QAPair(question, answer, card.id, name, point.locator, card.url, kind)
 
 
-def select_cards(topics: Iterable[str] = (), instruments: Iterable[str] = (),
-                 corpus: Corpus | None = None) -> list[Record]:
+def select_cards(
+    topics: Iterable[str] = (), instruments: Iterable[str] = (), corpus: Corpus | None = None
+) -> list[Record]:
     """Named instruments first (in the order given), then cards with any of ``topics`` (by id);
     every card when both are empty. ValueError naming unknown instrument ids or topics."""
     corpus = corpus or load_corpus()
@@ -122,17 +144,30 @@ def select_cards(topics: Iterable[str] = (), instruments: Iterable[str] = (),
     known_topics = {t for c in cards.values() for t in c.topics}
     bad_topics = [t for t in topics if t not in known_topics]
     if bad_topics:
-        raise ValueError(f"no card has topic(s) {', '.join(bad_topics)}; topics: {', '.join(sorted(known_topics))}")
+        raise ValueError(
+            f"no card has topic(s) {', '.join(bad_topics)}; topics: {', '.join(sorted(known_topics))}"
+        )
     if not instruments and not topics:
         return sorted(cards.values(), key=lambda c: c.id)
     chosen = [cards[i] for i in instruments]
-    chosen += sorted((c for c in cards.values() if c.id not in instruments and set(c.topics) & set(topics)),
-                     key=lambda c: c.id)
+    chosen += sorted(
+        (c for c in cards.values() if c.id not in instruments and set(c.topics) & set(topics)),
+        key=lambda c: c.id,
+    )
     return chosen
 
 
-_KIND_ORDER = {"covered": 0, "obligation": 1, "procurement": 2, "sanction": 3, "enforcement": 4,
-               "provision": 5, "generic": 6, "status": 7, "background": 8}
+_KIND_ORDER = {
+    "covered": 0,
+    "obligation": 1,
+    "procurement": 2,
+    "sanction": 3,
+    "enforcement": 4,
+    "provision": 5,
+    "generic": 6,
+    "status": 7,
+    "background": 8,
+}
 
 
 def candidate_pairs(cards: Sequence[Record]) -> Iterator[QAPair]:
@@ -250,11 +285,6 @@ def export_quiz(quiz: Quiz, path: str | Path, anki: bool = False) -> Path:
         if suffix not in (".csv", ".txt"):
             raise ValueError(f"cannot write an Anki file to {path.name}: use .csv or .txt")
         return export_anki(quiz, path)
-    if suffix == ".csv":
-        return export_csv(quiz, path)
-    if suffix in (".md", ".markdown"):
-        path.write_text(to_markdown(quiz), encoding="utf-8")
-        return path
-    if suffix == ".docx":
-        return export_docx(quiz, path)
-    raise ValueError(f"cannot write {path.name}: use .csv, .md or .docx (or --anki with .csv)")
+    md = write_markdown(to_markdown)
+    writers = {".csv": export_csv, ".md": md, ".markdown": md, ".docx": export_docx}
+    return export_by_suffix(quiz, path, writers)

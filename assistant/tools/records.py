@@ -24,7 +24,9 @@ from indexer.settings import BUNDLED_CORPUS
 
 # A label is the two-to-four words before the reference and the colon; more than
 # eight words means the "label" is really a sentence that happens to hold a colon.
-_LABEL = re.compile(r"^\d{1,3}\.\s+(?P<label>[^:(\n]{1,80}?)\s*(?:\([^\n]*?\))?\s*:\s+(?P<text>.*)$", re.S)
+_LABEL = re.compile(
+    r"^\d{1,3}\.\s+(?P<label>[^:(\n]{1,80}?)\s*(?:\([^\n]*?\))?\s*:\s+(?P<text>.*)$", re.S
+)
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?P<text>.*)$", re.S)
 _SUMMARIES = {"résumé": "fr", "resume": "fr", "resumen": "es"}
 
@@ -182,7 +184,9 @@ def parse_record(path: Path) -> Record:
         symbol=_text(front.get("symbol")),
         type=_text(front.get("type")),
         # YAML 1.1 reads an unquoted NO (Norway) as false, as the indexer knows too
-        jurisdiction="NO" if front.get("jurisdiction") is False else _text(front.get("jurisdiction")).upper(),
+        jurisdiction="NO"
+        if front.get("jurisdiction") is False
+        else _text(front.get("jurisdiction")).upper(),
         adopted=adopted,
         year=int(year_match.group(1)) if year_match else None,
         status=_text(status_value),
