@@ -137,8 +137,9 @@ def evaluate_answers(assistant: Any, questions: Sequence[Question]) -> tuple[dic
     quotes_ok = quotes_total = 0
     for q in questions:
         answer = assistant.ask(q.question)
-        ok, n = quotes_verified(answer.answer, {c.n: c.text for c in answer.citations})
-        quotes_ok, quotes_total = quotes_ok + ok, quotes_total + n
+        if answer.supported:  # a refusal's bullet list names documents, it quotes nothing
+            ok, n = quotes_verified(answer.answer, {c.n: c.text for c in answer.citations})
+            quotes_ok, quotes_total = quotes_ok + ok, quotes_total + n
         cites = tuple((c.doc_id, c.text) for c in answer.citations)
         outcomes.append(AnswerOutcome(q.answerable, answer.supported, cites, q.gold))
         per_question[q.id] = {
