@@ -36,7 +36,11 @@ class SentenceTransformerEmbedder(BatchedEmbedder):
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(get_dim())
         self.id = f"st/{name or path.name}"
 
     @classmethod
