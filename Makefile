@@ -39,5 +39,6 @@ lint: install
 eval: index
 	$(BIN)/python -m evals --out evals/results
 
+# Indexing, re-indexing, warm and cold latency, memory, and 10 app users (about 15 min).
 bench: install
-	$(BIN)/python -m evals.bench
+	$(BIN)/python -m evals.bench --with-app

@@ -329,7 +329,9 @@ def _open_assistant(store: str | None, no_llm: bool):
 @click.option("--status", multiple=True, help='Status, e.g. "in force" (repeatable).')
 @click.option("--instrument", multiple=True, help="Only this card id (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .csv or .xlsx file.")
-@click.option("--json", "as_json", is_flag=True, help="The table as JSON (cells with their sources).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="The table as JSON (cells with their sources)."
+)
 def compare(jurisdiction, types, topic, binding, status, instrument, out, as_json) -> None:
     """Compare instruments side by side: scope and thresholds, main obligation, procurement
     lever, sanctions. Each text cell comes from a card point and names it.
@@ -342,7 +344,13 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
     """
     from assistant.tools.compare import compare_table, export_table, format_table
 
-    filters = {"jurisdiction": jurisdiction, "type": types, "topic": topic, "status": status, "id": instrument}
+    filters = {
+        "jurisdiction": jurisdiction,
+        "type": types,
+        "topic": topic,
+        "status": status,
+        "id": instrument,
+    }
     if binding is not None:
         filters["binding"] = "yes" if binding else "no"
     table = compare_table(filters)
@@ -355,10 +363,15 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
 
 
 @main.command()
-@click.option("--have", type=click.Path(exists=True, dir_okay=False),
-              help="Measure ids already in place: one per line, or a JSON list.")
+@click.option(
+    "--have",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Measure ids already in place: one per line, or a JSON list.",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx report.")
-@click.option("--list", "list_only", is_flag=True, help="List the measures (the checklist) and exit.")
+@click.option(
+    "--list", "list_only", is_flag=True, help="List the measures (the checklist) and exit."
+)
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
 def gap(have, out, list_only, as_json) -> None:
     """Gap analysis: the recommended measures not yet in place, by theme, with who recommends
@@ -398,10 +411,18 @@ def gap(have, out, list_only, as_json) -> None:
 
 
 @main.command()
-@click.option("--questions", type=click.Path(exists=True, dir_okay=False),
-              help="Your questions, one per line (default: the guiding questions (a)-(m)).")
-@click.option("--lang", type=click.Choice(["en", "fr", "es"]), default="en", show_default=True,
-              help="Language of the guiding questions and of the pack's headings.")
+@click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your questions, one per line (default: the guiding questions (a)-(m)).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the guiding questions and of the pack's headings.",
+)
 @click.option("--title", default=None, help="Title of the pack.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx pack.")
 @click.option("--no-llm", is_flag=True, help="Extractive answers even if VIGILANCE_LLM is set.")
@@ -436,9 +457,17 @@ def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
 @main.command()
 @click.option("--topic", multiple=True, help="Card topic, e.g. due-diligence (repeatable).")
 @click.option("--instrument", multiple=True, help="Card id, e.g. de-lksg-2021 (repeatable).")
-@click.option("-n", "n", default=10, show_default=True, type=click.IntRange(min=1), help="Number of pairs.")
-@click.option("--verify", is_flag=True, help="Keep only pairs whose question the assistant answers from the same card.")
-@click.option("--anki", is_flag=True, help="Write Anki's import format (front;back) instead of a plain CSV.")
+@click.option(
+    "-n", "n", default=10, show_default=True, type=click.IntRange(min=1), help="Number of pairs."
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Keep only pairs whose question the assistant answers from the same card.",
+)
+@click.option(
+    "--anki", is_flag=True, help="Write Anki's import format (front;back) instead of a plain CSV."
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .csv, .md or .docx file.")
 @click.option("--json", "as_json", is_flag=True, help="The pairs as JSON.")
 @store_option
@@ -463,7 +492,9 @@ def quiz(topic, instrument, n, verify, anki, out, as_json, store) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if not result.pairs:
-        raise click.ClickException("no question could be made (none verified)" if verify else "no question could be made")
+        raise click.ClickException(
+            "no question could be made (none verified)" if verify else "no question could be made"
+        )
     if as_json and not out:
         _emit_json(result.to_dict())
         return

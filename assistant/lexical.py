@@ -13,8 +13,9 @@ import re
 
 import numpy as np
 from rank_bm25 import BM25Okapi
+from scipy.sparse import csc_matrix
 
-from assistant.glossary import LANGS, find_concepts, translations
+from assistant.glossary import LANGS, translations
 from assistant.table import PassageTable
 from assistant.text import tokens
 
@@ -43,13 +44,29 @@ def crossing_tokens(question: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25Okapi over every passage of the table; scores come back per table row."""
+    """BM25 (rank-bm25's Okapi variant) over every passage of the table, scored through a
+    precomputed sparse term-weight matrix, so a query costs its postings, not the corpus."""
 
     def __init__(self, table: PassageTable) -> None:
         self.table = table
-        corpus = [tokens(lexical_text(r.text, r.meta)) for r in table.records]
+        corpus = [tokens(lexical_text(r.text, r.meta)) or ["_"] for r in table.records]
         self.langs = np.array([str(r.meta.get("language", "")) for r in table.records])
-        self.bm25 = BM25Okapi([c or ["_"] for c in corpus]) if corpus else None
+        self.vocab: dict[str, int] = {}
+        self.weights = None
+        if not corpus:
+            return
+        bm25 = BM25Okapi(corpus)  # idf, document lengths and term counts, as rank-bm25 defines them
+        rows, cols, vals = [], [], []
+        for row, freqs in enumerate(bm25.doc_freqs):
+            norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[row] / bm25.avgdl)
+            for term, tf in freqs.items():
+                col = self.vocab.setdefault(term, len(self.vocab))
+                rows.append(row)
+                cols.append(col)
+                vals.append(bm25.idf.get(term, 0.0) * tf * (bm25.k1 + 1) / (tf + norm))
+        self.weights = csc_matrix(
+            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(corpus), len(self.vocab))
+        )
 
     def queries(self, question: str, qlang: str) -> dict[str, list[str]]:
         """The token query to run against passages of each language."""
@@ -65,19 +82,25 @@ class LexicalIndex:
             out[lang] = q
         return out
 
+    def _score(self, terms: list[str]) -> np.ndarray:
+        """BM25 of every row for a token query (repeated tokens count again, as in rank-bm25)."""
+        counts: dict[int, int] = {}
+        for t in terms:
+            if t in self.vocab:
+                counts[self.vocab[t]] = counts.get(self.vocab[t], 0) + 1
+        if not counts:
+            return np.zeros(self.weights.shape[0], dtype=np.float32)
+        cols = list(counts)
+        mult = np.asarray([counts[c] for c in cols], dtype=np.float32)
+        return np.asarray(self.weights[:, cols] @ mult).ravel()
+
     def scores(self, question: str, qlang: str) -> np.ndarray:
         """BM25 score of every table row, each row scored with its language's query."""
-        n = len(self.table)
-        out = np.zeros(n, dtype=np.float32)
-        if self.bm25 is None:
+        out = np.zeros(len(self.table), dtype=np.float32)
+        if self.weights is None:
             return out
         for lang, q in self.queries(question, qlang).items():
-            rows = np.flatnonzero(self.langs == lang)
-            if not q or rows.size == 0:
-                continue
-            out[rows] = np.asarray(self.bm25.get_batch_scores(q, rows.tolist()), dtype=np.float32)
+            rows = self.langs == lang
+            if q and rows.any():
+                out[rows] = self._score(q)[rows]
         return out
-
-    @staticmethod
-    def concept_count(question: str) -> int:
-        return len(find_concepts(question))

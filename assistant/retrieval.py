@@ -71,13 +71,17 @@ class Retriever:
         self.embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
         self.store = Store(settings, self.embedder.id, create=True)
         self._lock = threading.Lock()
-        self._version: tuple[float, int] | None = None
+        self._version: tuple[int, int] | None = None
         self._refresh()
 
     # -- state -------------------------------------------------------------------------
-    def _manifest_version(self) -> tuple[float, int]:
+    def _manifest_version(self) -> tuple[int, int]:
+        """Every indexing run rewrites the manifest: its stat says when to reload."""
         path = manifest_path(self.settings)
-        return (path.stat().st_mtime if path.exists() else 0.0, self.store.count())
+        if not path.exists():
+            return (0, self.store.count())
+        stat = path.stat()
+        return (stat.st_mtime_ns, stat.st_size)
 
     def _refresh(self) -> None:
         version = self._manifest_version()

@@ -243,4 +243,3 @@ def progress_fraction(event: IndexEvent) -> tuple[float | None, str]:
         total = max(int(info.get("passages") or 1), 1)
         return min(info.get("done", 0) / total, 1.0), f"indexed {info.get('doc_id', '')}"
     return None, event.kind
-

@@ -113,15 +113,19 @@ def not_covered(answer: Mapping[str, Any]) -> str:
     lead = text.splitlines()[0] if closest and text else text
     parts = [f'<p class="vg-notcovered">{NOT_COVERED}</p>', f"<p>{esc(lead)}</p>"]
     if closest:
-        rows = "".join(f"<li>{link(d.get('url', ''), d.get('title') or d.get('doc_id'))}</li>" for d in closest)
-        parts.append(f"<p>Closest documents:</p><ul class=\"vg-closest\">{rows}</ul>")
+        rows = "".join(
+            f"<li>{link(d.get('url', ''), d.get('title') or d.get('doc_id'))}</li>" for d in closest
+        )
+        parts.append(f'<p>Closest documents:</p><ul class="vg-closest">{rows}</ul>')
     return "".join(parts)
 
 
 def transcript(turns: list[Mapping[str, Any]]) -> str:
     """The conversation so far, oldest first: each question and its answer."""
     if not turns:
-        return '<p class="vg-empty">Ask a question: every answer cites the passages it rests on.</p>'
+        return (
+            '<p class="vg-empty">Ask a question: every answer cites the passages it rests on.</p>'
+        )
     out = []
     for i, turn in enumerate(turns):
         answer = turn["answer"]
@@ -140,11 +144,19 @@ def citation_line(c: Mapping[str, Any]) -> str:
     """``locator — title`` and, below, year, jurisdiction, binding, type, link."""
     year = c.get("year") or "n.d."
     meta = " · ".join(
-        str(x) for x in (year, c.get("jurisdiction") or "-", binding_label(c.get("binding", "")), c.get("type") or "")
+        str(x)
+        for x in (
+            year,
+            c.get("jurisdiction") or "-",
+            binding_label(c.get("binding", "")),
+            c.get("type") or "",
+        )
         if x
     )
     pages = f" ({c['pages']})" if c.get("pages") else ""
-    url = f'<div class="vg-url">{link(c.get("url", ""))}</div>' if safe_url(c.get("url", "")) else ""
+    url = (
+        f'<div class="vg-url">{link(c.get("url", ""))}</div>' if safe_url(c.get("url", "")) else ""
+    )
     return (
         f"{esc(c.get('locator') or '-')}{esc(pages)} — {esc(c.get('title', ''))}"
         f'<div class="vg-meta">{esc(meta)}</div>{url}'
@@ -161,7 +173,7 @@ def sources(turns: list[Mapping[str, Any]]) -> str:
         return '<p class="vg-empty">No source cited.</p>'
     rows = "".join(
         f'<li><button type="button" class="vg-src" data-turn="{turn}" data-n="{c["n"]}">'
-        f'[{c["n"]}]</button> {citation_line(c)}</li>'
+        f"[{c['n']}]</button> {citation_line(c)}</li>"
         for c in cites
     )
     return f'<ol class="vg-sources">{rows}</ol>'
@@ -186,7 +198,11 @@ def passage(record: Mapping[str, Any], context: list[Mapping[str, Any]]) -> str:
         f'<div class="vg-doc"><strong>{esc(meta.get("title", ""))}</strong>'
         + (f" ({esc(meta['symbol'])})" if meta.get("symbol") else "")
         + f'<div class="vg-meta">{esc(" · ".join(f for f in facts if f))}</div>'
-        + (f'<div class="vg-url">{link(meta.get("url", ""))}</div>' if safe_url(meta.get("url", "")) else "")
+        + (
+            f'<div class="vg-url">{link(meta.get("url", ""))}</div>'
+            if safe_url(meta.get("url", ""))
+            else ""
+        )
         + "</div>"
     )
     where = " · ".join(x for x in (meta.get("locator", ""), pages) if x)

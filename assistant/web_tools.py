@@ -70,20 +70,31 @@ def compare_tab() -> None:
         csv_path = export_table(table, folder / "vigilance-comparison.csv")
         xlsx_path = export_table(table, folder / "vigilance-comparison.xlsx")
         note = f"{len(rows)} instrument(s). Each text cell ends with the point it comes from."
-        return rows, note, gr.update(value=str(csv_path), interactive=True), gr.update(
-            value=str(xlsx_path), interactive=True
+        return (
+            rows,
+            note,
+            gr.update(value=str(csv_path), interactive=True),
+            gr.update(value=str(xlsx_path), interactive=True),
         )
 
     with gr.Row():
-        jur = gr.Dropdown(juris, multiselect=True, label="Jurisdiction", elem_id="compare-jurisdiction")
+        jur = gr.Dropdown(
+            juris, multiselect=True, label="Jurisdiction", elem_id="compare-jurisdiction"
+        )
         typ = gr.Dropdown(types, multiselect=True, label="Type", elem_id="compare-type")
-        bnd = gr.Radio(["any", "yes", "no"], value="any", label="Binding", elem_id="compare-binding")
+        bnd = gr.Radio(
+            ["any", "yes", "no"], value="any", label="Binding", elem_id="compare-binding"
+        )
         top = gr.Dropdown(topics, multiselect=True, label="Topic", elem_id="compare-topic")
     btn = gr.Button("Compare", variant="primary", elem_id="compare-run")
     note = gr.Markdown("", elem_id="compare-note")
     table = gr.Dataframe(
-        rows_of(compare_table()), headers=headers, interactive=False, wrap=True,
-        elem_id="compare-table", max_height=520,
+        rows_of(compare_table()),
+        headers=headers,
+        interactive=False,
+        wrap=True,
+        elem_id="compare-table",
+        max_height=520,
     )
     with gr.Row():
         csv_btn = gr.DownloadButton("Download CSV", interactive=False, elem_id="compare-csv")
@@ -137,19 +148,27 @@ def gap_html(report: Any) -> str:
 
 def measure_label(title: str) -> str:
     """``Measure (a): Require ...`` -> ``(a) Require ...``; ``Measure: Ban ...`` -> ``Ban ...``."""
-    return re.sub(r"^Measure\s*(\(\w\))?\s*:\s*", lambda m: f"{m.group(1)} " if m.group(1) else "", title)
+    return re.sub(
+        r"^Measure\s*(\(\w\))?\s*:\s*", lambda m: f"{m.group(1)} " if m.group(1) else "", title
+    )
 
 
 def gap_tab() -> None:
     from assistant.tools.gap import THEMES, export_report, gap_analysis, measures_by_theme
 
-    gr.Markdown("Tick the measures already in place; the analysis lists the others, with who "
-                "recommends them and where they are applied.")
+    gr.Markdown(
+        "Tick the measures already in place; the analysis lists the others, with who "
+        "recommends them and where they are applied."
+    )
     groups = []
     for theme, items in measures_by_theme().items():
         choices = [(measure_label(m.title), m.id) for m in items]
         groups.append(
-            gr.CheckboxGroup(choices, label=THEMES.get(theme, theme or "Other"), elem_id=f"gap-{theme or 'other'}")
+            gr.CheckboxGroup(
+                choices,
+                label=THEMES.get(theme, theme or "Other"),
+                elem_id=f"gap-{theme or 'other'}",
+            )
         )
     btn = gr.Button("Run gap analysis", variant="primary", elem_id="gap-run")
     result = gr.HTML("", elem_id="gap-result", js_on_load=None, css_template=render.CSS)
@@ -177,14 +196,16 @@ def brief_html(brief: Any) -> str:
     """The pack as shown on screen: each question and answer, then the numbered sources."""
     parts = []
     for item in brief.items:
-        answer = render.answer_body({"answer": item.answer, "citations": []}, 0)  # markers stay text
+        answer = render.answer_body(
+            {"answer": item.answer, "citations": []}, 0
+        )  # markers stay text
         parts.append(f"<h4>{render.esc(item.label)} {render.esc(item.question)}</h4>{answer}")
     sources = "".join(
         f"<li>[{s.n}] {render.esc(s.line(brief.lang).split(' — ')[0])} {render.link(s.url) if s.url else ''}</li>"
         for s in brief.sources
     )
     if sources:
-        parts.append(f"<h4>Sources</h4><ul class=\"vg-sources\">{sources}</ul>")
+        parts.append(f'<h4>Sources</h4><ul class="vg-sources">{sources}</ul>')
     return "".join(parts)
 
 
@@ -199,15 +220,21 @@ def brief_tab(assistant: Any) -> None:
         lang = gr.Radio(["en", "fr", "es"], value="en", label="Language", elem_id="brief-lang")
         source = gr.Radio(
             [("Guiding questions (a)-(m)", "guiding"), ("My own questions", "own")],
-            value="guiding", label="Questions", elem_id="brief-source",
+            value="guiding",
+            label="Questions",
+            elem_id="brief-source",
         )
-    guiding = gr.CheckboxGroup(first, value=[v for _, v in first], label="Guiding questions", elem_id="brief-guiding")
+    guiding = gr.CheckboxGroup(
+        first, value=[v for _, v in first], label="Guiding questions", elem_id="brief-guiding"
+    )
     own = gr.Textbox(label="My own questions (one per line)", lines=4, elem_id="brief-own")
     btn = gr.Button("Build briefing pack", variant="primary", elem_id="brief-run")
     result = gr.HTML("", elem_id="brief-result", js_on_load=None, css_template=render.CSS)
     with gr.Row():
         docx_btn = gr.DownloadButton("Download DOCX", interactive=False, elem_id="brief-download")
-        md_btn = gr.DownloadButton("Download Markdown", interactive=False, elem_id="brief-download-md")
+        md_btn = gr.DownloadButton(
+            "Download Markdown", interactive=False, elem_id="brief-download-md"
+        )
 
     def relabel(language):
         opts = choices(language)
@@ -223,7 +250,9 @@ def brief_tab(assistant: Any) -> None:
         if not questions:
             return "<p>Choose at least one question.</p>", gr.skip(), gr.skip()
         brief = build_brief(
-            assistant, questions, lang=language,
+            assistant,
+            questions,
+            lang=language,
             progress=lambda done, total: progress(done / total, desc=f"question {done} of {total}"),
         )
         folder = export_dir()
@@ -237,7 +266,9 @@ def brief_tab(assistant: Any) -> None:
 
     lang.change(relabel, lang, guiding, api_visibility="private")
     # Typing questions of one's own means using them.
-    own.input(lambda text: "own" if text.strip() else "guiding", own, source, api_visibility="private")
+    own.input(
+        lambda text: "own" if text.strip() else "guiding", own, source, api_visibility="private"
+    )
     btn.click(run, [lang, source, guiding, own], [result, docx_btn, md_btn], api_name="brief")
 
 
@@ -251,7 +282,10 @@ def quiz_tab(assistant: Any) -> None:
     with gr.Row():
         topic = gr.Dropdown(topics, multiselect=True, label="Topics", elem_id="quiz-topics")
         instrument = gr.Dropdown(
-            [(c.label, c.id) for c in cards], multiselect=True, label="Instruments", elem_id="quiz-instruments"
+            [(c.label, c.id) for c in cards],
+            multiselect=True,
+            label="Instruments",
+            elem_id="quiz-instruments",
         )
     with gr.Row():
         n = gr.Slider(1, 50, value=10, step=1, label="Number of questions", elem_id="quiz-n")
@@ -262,8 +296,11 @@ def quiz_tab(assistant: Any) -> None:
     btn = gr.Button("Make questions", variant="primary", elem_id="quiz-run")
     note = gr.Markdown("", elem_id="quiz-note")
     table = gr.Dataframe(
-        headers=["Question", "Answer", "Source"], interactive=False, wrap=True,
-        elem_id="quiz-table", max_height=520,
+        headers=["Question", "Answer", "Source"],
+        interactive=False,
+        wrap=True,
+        elem_id="quiz-table",
+        max_height=520,
     )
     with gr.Row():
         buttons = {
@@ -276,7 +313,10 @@ def quiz_tab(assistant: Any) -> None:
     def run(topics_, instruments_, count, check, progress=gr.Progress()):  # noqa: B008 - gradio injects it
         try:
             quiz = make_quiz(
-                topics_ or [], instruments_ or [], int(count), assistant=assistant if check else None,
+                topics_ or [],
+                instruments_ or [],
+                int(count),
+                assistant=assistant if check else None,
                 progress=lambda done, total: progress(done / total, desc=f"{done} of {total}"),
             )
         except ValueError as exc:
@@ -292,4 +332,6 @@ def quiz_tab(assistant: Any) -> None:
         note_text = f"{len(rows)} question(s); each answer is a point of an instrument card, with its source."
         return rows, note_text, *[gr.update(value=str(paths[k]), interactive=True) for k in buttons]
 
-    btn.click(run, [topic, instrument, n, verify], [table, note, *buttons.values()], api_name="quiz")
+    btn.click(
+        run, [topic, instrument, n, verify], [table, note, *buttons.values()], api_name="quiz"
+    )

@@ -85,7 +85,9 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
 
     # -- Ask -------------------------------------------------------------------------
     # Named so as not to take the API name "ask", which belongs to ``ask_api``.
-    def submit_question(question, types, jurisdictions, binding, year_from, year_to, languages, session):
+    def submit_question(
+        question, types, jurisdictions, binding, year_from, year_to, languages, session
+    ):
         session = session or new_session()
         question = (question or "").strip()
         if not question:
@@ -135,7 +137,9 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
             gr.update(choices=_jurisdictions(docs)),
         )
 
-    def upload(files, title, doc_type, jurisdiction, year, binding, language, progress=gr.Progress()):  # noqa: B008 - gradio injects it
+    def upload(
+        files, title, doc_type, jurisdiction, year, binding, language, progress=gr.Progress()
+    ):  # noqa: B008 - gradio injects it
         files = [f for f in (files or []) if f]
         if not files:
             return (render.lines([], "Choose one or more files to upload."), *library_state())
@@ -185,7 +189,10 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         if not doc_id:
             return (render.lines([], "Choose a document to remove."), *library_state())
         if not confirmed:
-            return (render.lines([], "Tick the confirmation box to remove the document."), *library_state())
+            return (
+                render.lines([], "Tick the confirmation box to remove the document."),
+                *library_state(),
+            )
         doc = next((d for d in retriever.documents() if d["doc_id"] == doc_id), None)
         if doc is None or not remove_document(doc_id, settings, retriever.embedder.id):
             return (render.lines([f"{doc_id}: not in the knowledge base"]), *library_state())
@@ -209,78 +216,164 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 with gr.Row():
                     with gr.Column(scale=3):
                         transcript = gr.HTML(
-                            render.transcript([]), elem_id="answer", js_on_load=render.CITE_JS,
-                            css_template=render.CSS, autoscroll=True, max_height=620,
+                            render.transcript([]),
+                            elem_id="answer",
+                            js_on_load=render.CITE_JS,
+                            css_template=render.CSS,
+                            autoscroll=True,
+                            max_height=620,
                         )
                         with gr.Row():
                             question = gr.Textbox(
-                                label="Question", placeholder="e.g. Must a public buyer exclude a "
-                                "supplier convicted of forced labour?", elem_id="ask-input",
-                                scale=5, lines=2, max_lines=6,
+                                label="Question",
+                                placeholder="e.g. Must a public buyer exclude a "
+                                "supplier convicted of forced labour?",
+                                elem_id="ask-input",
+                                scale=5,
+                                lines=2,
+                                max_lines=6,
                             )
                             with gr.Column(scale=1, min_width=120):
                                 ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-submit")
-                                clear_btn = gr.Button("New conversation", elem_id="ask-clear", size="sm")
+                                clear_btn = gr.Button(
+                                    "New conversation", elem_id="ask-clear", size="sm"
+                                )
                         with gr.Accordion("Filters", open=False, elem_id="ask-filters"):
                             with gr.Row():
-                                f_type = gr.Dropdown(list(DOC_TYPES), multiselect=True, label="Type", elem_id="filter-type")
-                                f_jur = gr.Dropdown(_jurisdictions(documents), multiselect=True, label="Jurisdiction", elem_id="filter-jurisdiction")
-                                f_lang = gr.Dropdown(LANGUAGES, multiselect=True, label="Language", elem_id="filter-language")
+                                f_type = gr.Dropdown(
+                                    list(DOC_TYPES),
+                                    multiselect=True,
+                                    label="Type",
+                                    elem_id="filter-type",
+                                )
+                                f_jur = gr.Dropdown(
+                                    _jurisdictions(documents),
+                                    multiselect=True,
+                                    label="Jurisdiction",
+                                    elem_id="filter-jurisdiction",
+                                )
+                                f_lang = gr.Dropdown(
+                                    LANGUAGES,
+                                    multiselect=True,
+                                    label="Language",
+                                    elem_id="filter-language",
+                                )
                             with gr.Row():
-                                f_binding = gr.Radio(BINDING_CHOICES, value="any", label="Binding", elem_id="filter-binding")
-                                f_from = gr.Number(None, label="From year", precision=0, elem_id="filter-year-from")
-                                f_to = gr.Number(None, label="To year", precision=0, elem_id="filter-year-to")
+                                f_binding = gr.Radio(
+                                    BINDING_CHOICES,
+                                    value="any",
+                                    label="Binding",
+                                    elem_id="filter-binding",
+                                )
+                                f_from = gr.Number(
+                                    None, label="From year", precision=0, elem_id="filter-year-from"
+                                )
+                                f_to = gr.Number(
+                                    None, label="To year", precision=0, elem_id="filter-year-to"
+                                )
                     with gr.Column(scale=2):
                         gr.Markdown("### Sources")
-                        sources = gr.HTML(render.sources([]), elem_id="sources", js_on_load=render.CITE_JS, css_template=render.CSS)
+                        sources = gr.HTML(
+                            render.sources([]),
+                            elem_id="sources",
+                            js_on_load=render.CITE_JS,
+                            css_template=render.CSS,
+                        )
                         gr.Markdown("### Passage")
-                        passage = gr.HTML("", elem_id="passage-view", css_template=render.CSS, js_on_load=None)
+                        passage = gr.HTML(
+                            "", elem_id="passage-view", css_template=render.CSS, js_on_load=None
+                        )
                 ask_inputs = [question, f_type, f_jur, f_binding, f_from, f_to, f_lang, session]
                 ask_outputs = [transcript, sources, passage, session, question]
                 for trigger in (ask_btn.click, question.submit):
-                    trigger(submit_question, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
+                    trigger(
+                        submit_question,
+                        ask_inputs,
+                        ask_outputs,
+                        api_visibility="private",
+                        concurrency_id="ask",
+                    )
                 transcript.click(show_passage, [session], [passage], api_visibility="private")
                 sources.click(show_passage, [session], [passage], api_visibility="private")
-                clear_btn.click(clear, None, [transcript, sources, passage, session], api_visibility="private")
+                clear_btn.click(
+                    clear, None, [transcript, sources, passage, session], api_visibility="private"
+                )
                 gr.api(ask_api, api_name="ask", concurrency_id="ask")
 
             with gr.Tab("Library", id="library", elem_id="tab-library"):
                 table = gr.Dataframe(
-                    library_rows(documents), headers=TABLE_HEADERS, interactive=False,
-                    elem_id="library-table", label="Indexed documents", wrap=True, max_height=420,
+                    library_rows(documents),
+                    headers=TABLE_HEADERS,
+                    interactive=False,
+                    elem_id="library-table",
+                    label="Indexed documents",
+                    wrap=True,
+                    max_height=420,
                     column_widths=["20%", "32%", "10%", "9%", "6%", "8%", "7%", "8%"],
                 )
                 with gr.Row():
                     with gr.Column():
                         gr.Markdown("### Add documents")
                         files = gr.File(
-                            file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                            file_count="multiple",
+                            file_types=list(ALLOWED_SUFFIXES),
                             label=f"PDF, DOCX, HTML, Markdown or text (up to {settings.max_file_mb:g} MB each)",
                             elem_id="upload-file",
                         )
                         with gr.Row():
                             m_title = gr.Textbox(label="Title", elem_id="upload-title")
-                            m_type = gr.Dropdown(list(DOC_TYPES), value="other", label="Type", elem_id="upload-type")
-                            m_jur = gr.Textbox(label="Jurisdiction (ISO code or organisation)", elem_id="upload-jurisdiction")
+                            m_type = gr.Dropdown(
+                                list(DOC_TYPES), value="other", label="Type", elem_id="upload-type"
+                            )
+                            m_jur = gr.Textbox(
+                                label="Jurisdiction (ISO code or organisation)",
+                                elem_id="upload-jurisdiction",
+                            )
                         with gr.Row():
-                            m_year = gr.Number(None, label="Year", precision=0, elem_id="upload-year")
-                            m_binding = gr.Radio(["yes", "no", "unknown"], value="unknown", label="Binding", elem_id="upload-binding")
-                            m_lang = gr.Dropdown(["auto", *LANGUAGES], value="auto", label="Language", elem_id="upload-language")
-                        upload_btn = gr.Button("Upload and index", variant="primary", elem_id="upload-submit")
+                            m_year = gr.Number(
+                                None, label="Year", precision=0, elem_id="upload-year"
+                            )
+                            m_binding = gr.Radio(
+                                ["yes", "no", "unknown"],
+                                value="unknown",
+                                label="Binding",
+                                elem_id="upload-binding",
+                            )
+                            m_lang = gr.Dropdown(
+                                ["auto", *LANGUAGES],
+                                value="auto",
+                                label="Language",
+                                elem_id="upload-language",
+                            )
+                        upload_btn = gr.Button(
+                            "Upload and index", variant="primary", elem_id="upload-submit"
+                        )
                     with gr.Column():
                         gr.Markdown("### Remove a document")
                         doc_pick = gr.Dropdown([], label="Document", elem_id="remove-doc")
-                        confirm = gr.Checkbox(label="Yes, remove it from the knowledge base", elem_id="remove-confirm")
+                        confirm = gr.Checkbox(
+                            label="Yes, remove it from the knowledge base", elem_id="remove-confirm"
+                        )
                         remove_btn = gr.Button("Remove", variant="stop", elem_id="remove-submit")
-                status = gr.HTML("", elem_id="library-status", css_template=render.CSS, js_on_load=None)
+                status = gr.HTML(
+                    "", elem_id="library-status", css_template=render.CSS, js_on_load=None
+                )
                 lib_outputs = [status, table, doc_pick, f_jur]
                 upload_btn.click(
-                    upload, [files, m_title, m_type, m_jur, m_year, m_binding, m_lang], lib_outputs,
-                    api_name="upload", concurrency_limit=1, concurrency_id="index",
+                    upload,
+                    [files, m_title, m_type, m_jur, m_year, m_binding, m_lang],
+                    lib_outputs,
+                    api_name="upload",
+                    concurrency_limit=1,
+                    concurrency_id="index",
                 )
                 remove_btn.click(
-                    remove, [doc_pick, confirm], lib_outputs, api_name="remove",
-                    concurrency_limit=1, concurrency_id="index",
+                    remove,
+                    [doc_pick, confirm],
+                    lib_outputs,
+                    api_name="remove",
+                    concurrency_limit=1,
+                    concurrency_id="index",
                 ).then(lambda: False, None, confirm, api_visibility="private")
 
             from assistant.web_tools import tool_tabs

