@@ -8,7 +8,7 @@ export VIGILANCE_HOME ?= $(HOME)/.local/share/vigilance
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run index test bench lint eval clean-store
+.PHONY: install run index test bench lint eval
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
