@@ -451,12 +451,10 @@ def index_phase(folder: Path, settings: Settings, embedder: BatchedEmbedder) -> 
 
 
 def lexical_index(retriever: Any) -> Any:
-    """The retriever's BM25 index, wherever the current version keeps it (None if not found)."""
-    found = getattr(retriever, "lexical", None)
-    if found is None:
-        state = getattr(retriever, "_state", ())
-        found = next((x for x in state if hasattr(x, "scores") and hasattr(x, "bm25")), None)
-    return found
+    """The retriever's BM25 index (its state is a (table, lexical, names) tuple)."""
+    from assistant.lexical import LexicalIndex
+
+    return next((x for x in retriever._state if isinstance(x, LexicalIndex)), None)
 
 
 def warm_phase(
