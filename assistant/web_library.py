@@ -6,7 +6,6 @@ Nothing here imports gradio: the app calls these functions and shows what they r
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import re
 import shutil
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 
 from indexer.embedders import BatchedEmbedder
+from indexer.pipeline import sha256_file
 from indexer.settings import Settings
 
 ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
@@ -50,14 +50,6 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: int) -> Path:
     """Copy an upload into ``uploads_dir`` under a safe name; never overwrite a file.
 
@@ -80,13 +72,13 @@ def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: in
     uploads_dir.mkdir(parents=True, exist_ok=True)
     target = uploads_dir / name
     if target.exists():
-        digest = _sha256(src)
+        digest = sha256_file(src)
         stem = Path(name).stem
         for length in (6, 12, 64):
             target = uploads_dir / f"{stem}-{digest[:length]}{suffix}"
             if not target.exists():
                 break
-            if _sha256(target) == digest:
+            if sha256_file(target) == digest:
                 return target
         else:  # pragma: no cover - a 256-bit clash
             raise UploadError(f"{original_name}: cannot find a free file name")

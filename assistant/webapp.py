@@ -138,7 +138,14 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         )
 
     def upload(
-        files, title, doc_type, jurisdiction, year, binding, language, progress=gr.Progress()  # noqa: B008 - gradio injects it
+        files,
+        title,
+        doc_type,
+        jurisdiction,
+        year,
+        binding,
+        language,
+        progress=gr.Progress(),  # noqa: B008 - gradio injects it
     ):
         files = [f for f in (files or []) if f]
         if not files:

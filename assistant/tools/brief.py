@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer import MARKER, Answer, Citation
+from assistant.messages import message
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, load_corpus
 
@@ -42,18 +43,13 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Non couvert par les sources.",
         "es": "No cubierto por las fuentes.",
     },
-    "binding_yes": {"en": "binding", "fr": "contraignant", "es": "vinculante"},
-    "binding_no": {"en": "non-binding", "fr": "non contraignant", "es": "no vinculante"},
-    "binding_unknown": {
-        "en": "binding status unknown",
-        "fr": "portée inconnue",
-        "es": "carácter desconocido",
-    },
 }
 
 
 def label(key: str, lang: str) -> str:
-    return LABELS[key].get(lang) or LABELS[key]["en"]
+    """The pack's own phrases, else the assistant's (binding status and the like)."""
+    table = LABELS.get(key)
+    return (table.get(lang) or table["en"]) if table else message(key, lang)
 
 
 class Asker(Protocol):
