@@ -16,6 +16,7 @@ import numpy as np
 from assistant.glossary import LANGS
 from assistant.lexical import LexicalIndex
 from assistant.refs import NameMatcher, jurisdictions, locator_matches, provisions
+from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
 from assistant.text import detect_language, fold
 from indexer.embedders import BatchedEmbedder, make_embedder
@@ -65,8 +66,10 @@ class Retriever:
         settings: Settings,
         embedder: BatchedEmbedder | None = None,
         config: RetrievalConfig | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.settings = settings
+        self.reranker = reranker if reranker is not None else make_reranker(settings.reranker)
         self.config = config or RetrievalConfig()
         self.embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
         self.store = Store(settings, self.embedder.id, create=True)
@@ -193,6 +196,8 @@ class Retriever:
                     total -= cfg.summary_penalty
             fused.append((total, pid))
         fused.sort(key=lambda t: (-t[0], t[1]))
+        rerank = self.reranker if cfg.mode == "hybrid" else None
+        keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
         hits: list[Hit] = []
         seen_text: set[str] = set()
         for total, pid in fused:
@@ -201,8 +206,10 @@ class Retriever:
                 continue  # the same words from another copy of a document
             seen_text.add(key)
             hits.append(table.hit(pid, len(hits) + 1, total, scores[pid]))
-            if len(hits) >= k:
+            if len(hits) >= keep:
                 break
+        if rerank is not None:
+            hits = rerank(question, hits, k)
         return SearchResult(hits, qlang, "", named, qvec, question)
 
     def _fill_dense(self, scores: dict[str, dict[str, float]], qvec: np.ndarray) -> None:

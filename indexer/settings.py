@@ -34,6 +34,7 @@ class Settings:
     max_chars: int = 1400  # VIGILANCE_MAX_CHARS: longer units are split on sentences
     overlap_sentences: int = 1  # sentences repeated across a split, for context
     batch_size: int = 32  # passages per embedding call
+    reranker: str = ""  # VIGILANCE_RERANKER: a local sentence-transformers CrossEncoder directory
     llm: str = ""  # VIGILANCE_LLM: "ollama:MODEL" or "openai:MODEL" (with VIGILANCE_LLM_BASE_URL)
     llm_base_url: str = ""  # VIGILANCE_LLM_BASE_URL
     llm_api_key: str = ""  # VIGILANCE_LLM_API_KEY
@@ -68,6 +69,7 @@ class Settings:
             ("embedder", "VIGILANCE_EMBEDDER", str),
             ("max_file_mb", "VIGILANCE_MAX_FILE_MB", float),
             ("max_chars", "VIGILANCE_MAX_CHARS", int),
+            ("reranker", "VIGILANCE_RERANKER", str),
             ("llm", "VIGILANCE_LLM", str),
             ("llm_base_url", "VIGILANCE_LLM_BASE_URL", str),
             ("llm_api_key", "VIGILANCE_LLM_API_KEY", str),
