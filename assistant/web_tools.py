@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import web_render as render
+from assistant.tools.brief import source_line
 
 EXPORT_PREFIX = "vigilance-export-"
 EXPORT_TTL = 3600  # seconds: gradio has copied the files to its cache long before
@@ -179,19 +180,23 @@ def gap_tab() -> None:
     def run(*ticked):
         have = [mid for group in ticked for mid in (group or [])]
         report = gap_analysis(have)
-        folder = export_dir()
-        docx_path = export_report(report, folder / "vigilance-gap-analysis.docx")
-        md_path = export_report(report, folder / "vigilance-gap-analysis.md")
-        return (
-            gap_html(report),
-            gr.update(value=str(docx_path), interactive=True),
-            gr.update(value=str(md_path), interactive=True),
-        )
+        return (gap_html(report), *download_pair(export_report, report, "vigilance-gap-analysis"))
 
     btn.click(run, groups, [result, docx_btn, md_btn], api_name="gap")
 
 
 # -- Briefing pack -----------------------------------------------------------------------
+def download_pair(export: Any, obj: Any, stem: str) -> tuple[Any, Any]:
+    """Write ``obj`` as DOCX and Markdown for the two download buttons of a tab."""
+    folder = export_dir()
+    docx_path = export(obj, folder / f"{stem}.docx")
+    md_path = export(obj, folder / f"{stem}.md")
+    return (
+        gr.update(value=str(docx_path), interactive=True),
+        gr.update(value=str(md_path), interactive=True),
+    )
+
+
 def brief_html(brief: Any) -> str:
     """The pack as shown on screen: each question and answer, then the numbered sources."""
     parts = []
@@ -201,7 +206,7 @@ def brief_html(brief: Any) -> str:
         )  # markers stay text
         parts.append(f"<h4>{render.esc(item.label)} {render.esc(item.question)}</h4>{answer}")
     sources = "".join(
-        f"<li>[{s.n}] {render.esc(s.line(brief.lang).split(' — ')[0])} {render.link(s.url) if s.url else ''}</li>"
+        f"<li>[{s.n}] {render.esc(source_line(s, brief.lang).split(' — ')[0])} {render.link(s.url) if s.url else ''}</li>"
         for s in brief.sources
     )
     if sources:
@@ -255,14 +260,7 @@ def brief_tab(assistant: Any) -> None:
             lang=language,
             progress=lambda done, total: progress(done / total, desc=f"question {done} of {total}"),
         )
-        folder = export_dir()
-        docx_path = export_brief(brief, folder / "vigilance-briefing-pack.docx")
-        md_path = export_brief(brief, folder / "vigilance-briefing-pack.md")
-        return (
-            brief_html(brief),
-            gr.update(value=str(docx_path), interactive=True),
-            gr.update(value=str(md_path), interactive=True),
-        )
+        return (brief_html(brief), *download_pair(export_brief, brief, "vigilance-briefing-pack"))
 
     lang.change(relabel, lang, guiding, api_visibility="private")
     # Typing questions of one's own means using them.

@@ -70,8 +70,13 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def latency_ms(calls: Sequence[Call]) -> dict[str, float | int | None]:
     ms = [(c.end - c.start) * 1000 for c in calls if not c.error]
     r = lambda v: None if v is None else round(v, 1)  # noqa: E731
-    return {"n": len(ms), "p50": r(percentile(ms, 50)), "p95": r(percentile(ms, 95)),
-            "max": r(max(ms) if ms else None), "mean": r(statistics.fmean(ms) if ms else None)}
+    return {
+        "n": len(ms),
+        "p50": r(percentile(ms, 50)),
+        "p95": r(percentile(ms, 95)),
+        "max": r(max(ms) if ms else None),
+        "mean": r(statistics.fmean(ms) if ms else None),
+    }
 
 
 def load_questions(n: int) -> list[str]:
@@ -93,8 +98,18 @@ def load_questions(n: int) -> list[str]:
 def write_document(folder: Path, paragraphs: int) -> Path:
     """A fictional municipal procurement rule book, long enough to keep the indexer busy."""
     lines = ["Fictional procurement rules of the city of Larkspur", ""]
-    topics = ["cleaning services", "school meals", "uniforms", "road works", "medical gloves",
-              "solar panels", "catering", "security guards", "laundry", "construction"]
+    topics = [
+        "cleaning services",
+        "school meals",
+        "uniforms",
+        "road works",
+        "medical gloves",
+        "solar panels",
+        "catering",
+        "security guards",
+        "laundry",
+        "construction",
+    ]
     for i in range(1, paragraphs + 1):
         topic = topics[i % len(topics)]
         lines.append(
@@ -109,18 +124,22 @@ def write_document(folder: Path, paragraphs: int) -> Path:
     return path
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float) -> None:
+def wait_until_up(
+    url: str, proc: subprocess.Popen, timeout: float, log: Path | None = None
+) -> None:
+    """Return once ``url`` answers 200; RuntimeError (with the log's tail) if the app dies or stays silent."""
+    tail = lambda: f":\n{log.read_text()[-3000:]}" if log and log.exists() else ""  # noqa: E731
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with code {proc.returncode}")
+            raise RuntimeError(f"the app exited with code {proc.returncode}{tail()}")
         try:
             with urllib.request.urlopen(url, timeout=5) as resp:
                 if resp.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError(f"the app did not answer on {url} within {timeout:.0f} s")
+    raise RuntimeError(f"the app did not answer on {url} within {timeout:.0f} s{tail()}")
 
 
 class RssSampler(threading.Thread):
@@ -171,7 +190,9 @@ def client(url: str):
     return Client(url, verbose=False, auth=auth(), download_files=False, analytics_enabled=False)
 
 
-def run_user(url: str, user: int, questions: Sequence[str], calls: list[Call], lock: threading.Lock) -> None:
+def run_user(
+    url: str, user: int, questions: Sequence[str], calls: list[Call], lock: threading.Lock
+) -> None:
     try:
         c = client(url)
     except Exception as exc:  # counted as one failed call per question
@@ -199,7 +220,9 @@ def run_users(url: str, pool: Sequence[str], users: int, per_user: int) -> tuple
     calls: list[Call] = []
     lock = threading.Lock()
     threads = [
-        threading.Thread(target=run_user, args=(url, u, pool[u * per_user:(u + 1) * per_user], calls, lock))
+        threading.Thread(
+            target=run_user, args=(url, u, pool[u * per_user : (u + 1) * per_user], calls, lock)
+        )
         for u in range(users)
     ]
     t0 = time.monotonic()
@@ -216,7 +239,13 @@ def run_index(url: str, doc: Path, job: IndexJob) -> None:
     job.start = time.monotonic()
     try:
         result = client(url).predict(
-            [handle_file(str(doc))], "Larkspur procurement rules", "regulation", "ZZ", 2025, "yes", "en",
+            [handle_file(str(doc))],
+            "Larkspur procurement rules",
+            "regulation",
+            "ZZ",
+            2025,
+            "yes",
+            "en",
             api_name="/upload",
         )
         status = str(result[0] if isinstance(result, (list, tuple)) else result)
@@ -249,17 +278,25 @@ def prepare_store(store: Path, in_place: bool, work: Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.load", description=__doc__.splitlines()[0])
     p.add_argument("--store", help="data directory to serve (default: $VIGILANCE_HOME/eval-store)")
-    p.add_argument("--in-place", action="store_true", help="serve the store itself, not a copy (the upload stays in it)")
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="serve the store itself, not a copy (the upload stays in it)",
+    )
     p.add_argument("--users", type=int, default=10, help="simultaneous users")
     p.add_argument("--questions", type=int, default=5, help="questions per user")
-    p.add_argument("--paragraphs", type=int, default=60, help="paragraphs of the document indexed meanwhile")
+    p.add_argument(
+        "--paragraphs", type=int, default=60, help="paragraphs of the document indexed meanwhile"
+    )
     p.add_argument("--startup-timeout", type=float, default=300.0)
     args = p.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="vigilance-load-"))
     proc = None
     try:
-        home = prepare_store(Path(args.store) if args.store else default_store(), args.in_place, work)
+        home = prepare_store(
+            Path(args.store) if args.store else default_store(), args.in_place, work
+        )
         doc = write_document(work, args.paragraphs)
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
@@ -267,8 +304,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         log = (work / "server.log").open("w")
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--store", str(home)],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT,
+            [
+                sys.executable,
+                "-m",
+                "assistant.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(home),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO_ROOT,
         )
         wait_until_up(url, proc, args.startup_timeout)
         startup = time.monotonic() - t0
@@ -298,10 +347,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "latency_ms_during_indexing": latency_ms(during),
             "latency_ms_indexer_idle": latency_ms(quiet),
             "throughput_qps": round(len(calls) / users_seconds, 2) if users_seconds else None,
-            "indexing": {"seconds": round(job.end - job.start, 1), "status": job.status.strip()[:200],
-                         "paragraphs": args.paragraphs},
+            "indexing": {
+                "seconds": round(job.end - job.start, 1),
+                "status": job.status.strip()[:200],
+                "paragraphs": args.paragraphs,
+            },
             "server_startup_seconds": round(startup, 1),
-            "server_rss_mb": {"idle": round(idle_rss / 1048576, 1), "peak": round(peak / 1048576, 1)},
+            "server_rss_mb": {
+                "idle": round(idle_rss / 1048576, 1),
+                "peak": round(peak / 1048576, 1),
+            },
             "cpus": os.cpu_count(),
             "loadavg": round(os.getloadavg()[0], 2),
             "store": str(home),

@@ -15,8 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -64,17 +62,12 @@ def free_port() -> int:
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"the app did not answer on {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+    from evals.load import wait_until_up as wait
+
+    try:
+        wait(url, proc, timeout, log)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +90,16 @@ def server(tmp_path_factory, embedder):
     env.update(VIGILANCE_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
     log_path = home / "server.log"
     log = log_path.open("w")
-    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--store", str(home)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(home),
+    ]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -240,7 +242,9 @@ def test_markup_in_a_document_is_shown_as_text(page):
 
     open_tab(page, "Library")
     expect(page.locator("#library-table")).to_contain_text(HOSTILE_TITLE)
-    page.wait_for_timeout(500)  # give any injected handler time to fire (the fixture checks dialogs)
+    page.wait_for_timeout(
+        500
+    )  # give any injected handler time to fire (the fixture checks dialogs)
 
 
 def make_pdf(path: Path) -> Path:
@@ -250,7 +254,8 @@ def make_pdf(path: Path) -> Path:
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
     pdf.multi_cell(
-        0, 7,
+        0,
+        7,
         "1. The fictional Quillmoor tender board requires every bakery supplier to publish the "
         "hourly wages of its night-shift workers before each tender round.\n\n"
         "2. A Quillmoor bakery supplier that withholds those wages is barred from the next three "
@@ -304,7 +309,9 @@ def test_gap_analysis_lists_missing_measures(page, tmp_path):
     page.locator("#gap-run").click()
     result = page.locator("#gap-result")
     expect(result).to_contain_text("measures missing", timeout=SLOW)
-    missing, total = map(int, re.search(r"(\d+) of (\d+) measures missing", result.inner_text()).groups())
+    missing, total = map(
+        int, re.search(r"(\d+) of (\d+) measures missing", result.inner_text()).groups()
+    )
     assert missing == total - 1
     titles = result.locator("h4").all_inner_texts()
     assert len(titles) == missing and not any(ticked in t for t in titles)

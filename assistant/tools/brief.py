@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,37 +68,13 @@ class BriefQuestion:
         return asdict(self)
 
 
-@dataclass
-class BriefSource:
-    """One cited passage, numbered once for the whole pack."""
-
-    n: int
-    doc_id: str
-    passage_id: str
-    title: str
-    short_title: str
-    locator: str
-    year: int | None
-    jurisdiction: str
-    binding: str
-    url: str
-    text: str = ""
-
-    def line(self, lang: str = "en") -> str:
-        binding = label(
-            f"binding_{self.binding}" if self.binding in ("yes", "no") else "binding_unknown", lang
-        )
-        parts = [
-            self.title,
-            self.locator or "-",
-            str(self.year or "n.d."),
-            self.jurisdiction or "-",
-            binding,
-        ]
-        return ", ".join(parts) + (f" — {self.url}" if self.url else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def source_line(c: Citation, lang: str = "en") -> str:
+    """``title, locator, year, jurisdiction, binding — url``: one entry of the sources list."""
+    binding = label(
+        f"binding_{c.binding}" if c.binding in ("yes", "no") else "binding_unknown", lang
+    )
+    parts = [c.title, c.locator or "-", str(c.year or "n.d."), c.jurisdiction or "-", binding]
+    return ", ".join(parts) + (f" — {c.url}" if c.url else "")
 
 
 @dataclass
@@ -120,7 +96,7 @@ class Brief:
     date: str
     lang: str
     items: list[BriefItem]
-    sources: list[BriefSource]
+    sources: list[Citation]  # numbered once for the whole pack
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,7 +104,7 @@ class Brief:
             "date": self.date,
             "lang": self.lang,
             "items": [i.to_dict() for i in self.items],
-            "sources": [s.to_dict() for s in self.sources],
+            "sources": [asdict(s) for s in self.sources],
         }
 
 
@@ -162,24 +138,11 @@ class _Numbering:
     """Global citation numbers: a passage cited by several answers keeps one number."""
 
     def __init__(self) -> None:
-        self.by_passage: dict[str, BriefSource] = {}
+        self.by_passage: dict[str, Citation] = {}
 
     def number(self, c: Citation) -> int:
         if c.passage_id not in self.by_passage:
-            n = len(self.by_passage) + 1
-            self.by_passage[c.passage_id] = BriefSource(
-                n,
-                c.doc_id,
-                c.passage_id,
-                c.title,
-                c.short_title,
-                c.locator,
-                c.year,
-                c.jurisdiction,
-                c.binding,
-                c.url,
-                c.text,
-            )
+            self.by_passage[c.passage_id] = replace(c, n=len(self.by_passage) + 1)
         return self.by_passage[c.passage_id].n
 
 
@@ -240,7 +203,7 @@ def to_markdown(brief: Brief) -> str:
     for item in brief.items:
         lines += [f"## {item.label} {item.question}", "", item.answer.strip(), ""]
     lines += [f"## {label('sources', lang)}", ""]
-    lines += [f"- [{s.n}] {s.line(lang)}" for s in brief.sources]
+    lines += [f"- [{s.n}] {source_line(s, lang)}" for s in brief.sources]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -266,7 +229,7 @@ def export_docx(brief: Brief, path: str | Path) -> Path:
                 doc.add_paragraph(line.strip())
     doc.add_heading(label("sources", lang), level=1)
     for s in brief.sources:
-        doc.add_paragraph(f"[{s.n}] {s.line(lang)}")
+        doc.add_paragraph(f"[{s.n}] {source_line(s, lang)}")
     doc.save(path)
     return path
 
