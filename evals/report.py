@@ -1,4 +1,9 @@
-"""Markdown tables for the evaluation results (what ``python -m evals`` prints and saves)."""
+"""Markdown tables for the evaluation results (what ``python -m evals`` prints and saves).
+
+The suites stand side by side, one column per view (bundled store; user documents each in
+their own store; user documents together). Lists of failed questions are printed for the
+dev half only: reading the test half's failures would be tuning on it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,20 @@ from collections.abc import Sequence
 from typing import Any
 
 MODE_LABELS = {"bm25": "BM25 only", "dense": "dense only", "hybrid": "shipped hybrid"}
-RETRIEVAL_COLUMNS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10")
-ANSWER_COLUMNS = (
-    ("supported_share_answerable", "answered (answerable)"),
-    ("quotes_verified", "quoted sentences found verbatim in the cited passage"),
-    ("citation_precision_documents", "citation precision (cited instrument is a gold instrument)"),
-    ("citation_precision", "citation precision (cited passage is a gold passage)"),
-    ("refusal_precision", "refusal precision"),
-    ("refusal_recall", "refusal recall"),
+VIEW_LABELS = {
+    "bundled": "bundled cards",
+    "own_store": "user docs, own store",
+    "combined_store": "user docs, combined store",
+}
+RETRIEVAL_ROWS = (("hit@1", "hit@1"), ("hit@5", "hit@5"), ("hit@10", "hit@10"), ("mrr", "MRR"))
+ANSWER_ROWS = (
+    ("first_citation_gold", "first citation holds the gold"),
     ("answerable_refused_rate", "answerable refused"),
     ("unanswerable_refused_rate", "unanswerable refused"),
+    ("citation_precision", "citations holding the gold"),
+    ("quotes_verified", "quotes verbatim in the cited passage"),
 )
+SUBSETS = (("overall", "all questions"), ("same_language", "same language"), ("cross_lingual", "cross-lingual"))
 
 
 def fmt(value: Any) -> str:
@@ -33,62 +41,97 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def retrieval_table(retrieval: dict[str, dict[str, Any]], subset: str = "overall") -> str:
-    """Rows: the three modes; columns: hit@k, MRR, nDCG@10 on one subset of questions."""
-    rows = []
-    n = None
-    for mode, label in MODE_LABELS.items():
-        if mode not in retrieval or subset not in retrieval[mode]:
-            continue
-        summary = retrieval[mode][subset]
-        n = summary.get("n")
-        rows.append([label, *(summary.get(c) for c in RETRIEVAL_COLUMNS)])
-    header = [f"retrieval ({subset}, n={n})", *RETRIEVAL_COLUMNS]
+def views(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for suite in results["suites"].values():
+        out.update(suite.get("views", {}))
+    return out
+
+
+def side_by_side(results: dict[str, Any], subset: str, mode: str = "hybrid") -> str:
+    """Rows: ranking and answer metrics; columns: the views, for one subset of questions."""
+    cols = views(results)
+    header = [f"{dict(SUBSETS).get(subset, subset)}"] + [VIEW_LABELS.get(v, v) for v in cols]
+    counts = []
+    for view in cols.values():
+        a = view["answers"].get(subset, {})
+        counts.append(f"{a.get('n_answerable', 0)} + {a.get('n_unanswerable', 0)}")
+    rows: list[list[Any]] = [["questions (answerable + unanswerable)", *counts]]
+    for key, label in RETRIEVAL_ROWS:
+        rows.append([label, *(v["retrieval"].get(mode, {}).get(subset, {}).get(key) for v in cols.values())])
+    for key, label in ANSWER_ROWS:
+        rows.append([label, *(v["answers"].get(subset, {}).get(key) for v in cols.values())])
     return table(header, rows)
 
 
-def answer_table(answers: dict[str, Any]) -> str:
-    rows = [[label, answers.get(key)] for key, label in ANSWER_COLUMNS]
-    rows.append(["refusal threshold", answers.get("threshold")])
-    rows.append(["questions (answerable / unanswerable)", f"{answers.get('n_answerable')} / {answers.get('n_unanswerable')}"])
-    return table(["answers (extractive, no LLM)", "value"], rows)
-
-
-def failures_table(failures: Sequence[dict[str, Any]], limit: int = 15) -> str:
+def modes_table(results: dict[str, Any], view_name: str, subset: str = "overall") -> str:
+    view = views(results)[view_name]
     rows = []
-    for f in failures[:limit]:
-        top = "; ".join(f"{h['doc_id']} ({h['locator']})" for h in f["top3"])
-        rows.append([f["id"], f["language"], f["rank"] or "not in top 10", f["question"], top])
-    return table(["id", "lang", "first relevant", "question", "top-3 hits (shipped hybrid)"], rows)
+    for mode, label in MODE_LABELS.items():
+        s = view["retrieval"].get(mode, {}).get(subset)
+        if s:
+            rows.append([label, *(s.get(k) for k, _ in RETRIEVAL_ROWS)])
+    return table([f"{VIEW_LABELS.get(view_name, view_name)}, {subset}", *(l for _, l in RETRIEVAL_ROWS)], rows)
+
+
+def languages_table(results: dict[str, Any], mode: str = "hybrid") -> str:
+    cols = views(results)
+    langs = sorted({k[5:] for v in cols.values() for k in v["answers"] if k.startswith("lang:")})
+    rows = []
+    for lang in langs:
+        row: list[Any] = [lang]
+        for v in cols.values():
+            r = v["retrieval"].get(mode, {}).get(f"lang:{lang}", {})
+            a = v["answers"].get(f"lang:{lang}", {})
+            row.append(
+                f"{fmt(r.get('hit@1'))} / {fmt(r.get('hit@5'))} / {fmt(a.get('answerable_refused_rate'))} / "
+                f"{fmt(a.get('unanswerable_refused_rate'))}"
+            )
+        rows.append(row)
+    header = ["question language: hit@1 / hit@5 / answerable refused / unanswerable refused"]
+    return table(header + [VIEW_LABELS.get(v, v) for v in cols], rows)
+
+
+def failures(results: dict[str, Any], limit: int = 40) -> str:
+    rows = []
+    for name, suite in results["suites"].items():
+        for r in suite.get("records", []):
+            rank = r.get("rank_hybrid")
+            wrong_refusal = r["answerable"] != r["supported"]
+            weak = r["answerable"] and (rank is None or rank > 1)
+            first_bad = r["answerable"] and r["supported"] and not (r["citations"] and r["citations"][0]["relevant"])
+            if wrong_refusal or weak or first_bad:
+                what = []
+                if wrong_refusal:
+                    what.append("refused" if r["answerable"] else "answered")
+                if weak:
+                    what.append(f"rank {rank or '>10'}")
+                if first_bad:
+                    what.append("first citation off")
+                top = "; ".join(f"{h['locator']}" for h in r.get("top3", []))
+                rows.append([f"{name}/{r['store']}", r["id"], ", ".join(what), r["question"][:90], top])
+    return table(["suite/store", "id", "problem", "question", "top 3"], rows[:limit]) + (
+        f"\n\n({len(rows)} in all)" if len(rows) > limit else ""
+    )
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """The whole report: retrieval tables (overall, cross-lingual, per language), answers, failures."""
-    retrieval = results["retrieval"]
-    parts = [f"# Vigilance evaluation ({results['meta']['date']})", ""]
     meta = results["meta"]
-    parts.append(
-        f"{meta['questions']} questions ({meta['answerable']} answerable, {meta['cross_lingual']} "
-        f"cross-lingual); store `{meta['store']}`; embedder `{meta['embedder']}`; "
-        f"{meta['passages']} passages."
-    )
-    subsets = ["overall", "cross_lingual", *(f"lang:{lang}" for lang in ("en", "fr", "es"))]
-    for subset in subsets:
-        if any(subset in retrieval.get(m, {}) for m in MODE_LABELS):
-            parts += ["", retrieval_table(retrieval, subset)]
-    if results.get("answers"):
-        parts += ["", answer_table(results["answers"])]
-    cal = results.get("calibration")
-    if cal:
-        parts += [
-            "",
-            f"Calibration: best threshold {fmt(cal['threshold'])} "
-            f"(answerable refused {fmt(cal['answerable_refused_rate'])}, unanswerable accepted "
-            f"{fmt(cal['unanswerable_accepted_rate'])}); "
-            + ("written to assistant/calibration.json." if cal.get("written") else "not written (run with --calibrate)."),
-        ]
-    failures = results.get("failures", {}).get("retrieval", [])
-    if failures:
-        parts += ["", f"Retrieval failures (shipped hybrid, relevant passage not in top 3: {len(failures)}):", ""]
-        parts.append(failures_table(failures))
+    parts = [
+        f"# Vigilance evaluation ({meta['date']}, {meta['split']} half)",
+        "",
+        f"Embedder `{meta['embedder']}`; answers extractive (no LLM).",
+    ]
+    for name, suite in results["suites"].items():
+        if suite.get("skipped"):
+            parts.append(f"\nSuite {name} skipped: {suite['skipped']}.")
+    if views(results):
+        for subset, _ in SUBSETS:
+            parts += ["", side_by_side(results, subset)]
+        parts += ["", languages_table(results)]
+        if len(meta["modes"]) > 1:
+            for view_name in views(results):
+                parts += ["", modes_table(results, view_name)]
+        if meta["split"] != "test":
+            parts += ["", "Questions to look at (dev half):", "", failures(results)]
     return "\n".join(parts) + "\n"
