@@ -79,6 +79,7 @@ class Answer:
     closest_documents: list[dict[str, str]] = field(default_factory=list)
     resolved_question: str = ""
     composer: str = "extractive"
+    support: dict[str, float] = field(default_factory=dict)  # the refusal decision's parts
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -504,12 +504,12 @@ def quiz(topic, instrument, n, verify, anki, out, as_json, store) -> None:
 @main.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def eval_command(ctx: click.Context) -> None:
-    """Measure retrieval and answers on the evaluation set (same as python -m evals).
+    """Measure retrieval, answers and refusals on both evaluation suites (python -m evals).
 
     \b
     Examples:
-      vigilance eval
-      vigilance eval --calibrate --out evals/results
+      vigilance eval                      # the test half of both suites
+      vigilance eval --split dev --suite userdocs
     """
     from evals.run import main as run_eval
 

@@ -109,11 +109,17 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w]){'(?:' + alternation + ')'}(?![\w])"), index
 
 
+# Abbreviations that are also words in lower case ("us"): matched only in capitals.
+_CAPITALS = re.compile(r"(?<![\w.])(US|U\.S\.|UK|UAE|EE\. ?UU\.)(?![\w])")
+_CAPITAL_CODES = {"US": "US", "U.S.": "US", "UK": "GB", "UAE": "AE", "EE.UU.": "US", "EE. UU.": "US"}
+
+
 def countries(text: str) -> set[str]:
     """ISO codes of the countries a text names, in any of the three languages."""
     pattern, index = _pattern()
     folded = fold(text).replace("'s", "")
-    return {index[m.group(0)] for m in pattern.finditer(folded)}
+    found = {index[m.group(0)] for m in pattern.finditer(folded)}
+    return found | {_CAPITAL_CODES[m.group(1)] for m in _CAPITALS.finditer(text)}
 
 
 def covered(code: str, jurisdictions: set[str], texts: str) -> bool:

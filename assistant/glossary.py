@@ -8,7 +8,9 @@ Terms are compared after ``text.fold`` (accents removed, lower case).
 
 from __future__ import annotations
 
-from assistant.text import fold
+import re
+
+from indexer.language import fold, stem
 
 LANGS = ("en", "fr", "es")
 
@@ -229,41 +231,217 @@ CONCEPTS: list[dict[str, list[str]]] = [
         "es": ["consejo de europa"],
     },
     {
-        "en": ["united nations"],
-        "fr": ["nations unies", "onu"],
-        "es": ["naciones unidas", "onu"],
+        "en": ["united nations", "UN"],
+        "fr": ["nations unies", "ONU"],
+        "es": ["naciones unidas", "ONU"],
+    },
+    # Organisations and instruments a question names in its own language while the
+    # document names them in another. Acronyms in capitals match only when written so.
+    {
+        "en": ["international labour organization", "international labour office", "ILO"],
+        "fr": [
+            "organisation internationale du travail",
+            "bureau international du travail",
+            "OIT",
+            "BIT",
+        ],
+        "es": [
+            "organizacion internacional del trabajo",
+            "oficina internacional del trabajo",
+            "OIT",
+        ],
+    },
+    {
+        "en": ["organisation for economic co-operation and development", "OECD"],
+        "fr": ["organisation de cooperation et de developpement economiques", "OCDE"],
+        "es": ["organizacion para la cooperacion y el desarrollo economicos", "OCDE"],
+    },
+    {
+        "en": ["organization for security and co-operation in europe", "OSCE"],
+        "fr": ["organisation pour la securite et la cooperation en europe", "OSCE"],
+        "es": ["organizacion para la seguridad y la cooperacion en europa", "OSCE"],
+    },
+    {
+        "en": ["organization of american states", "OAS"],
+        "fr": ["organisation des etats americains", "OEA"],
+        "es": ["organizacion de los estados americanos", "OEA"],
+    },
+    {
+        "en": ["international organization for migration", "IOM"],
+        "fr": ["organisation internationale pour les migrations", "OIM"],
+        "es": ["organizacion internacional para las migraciones", "OIM"],
+    },
+    {
+        "en": ["united nations office on drugs and crime", "UNODC"],
+        "fr": ["office des nations unies contre la drogue et le crime", "ONUDC"],
+        "es": ["oficina de las naciones unidas contra la droga y el delito", "UNODC"],
+    },
+    {
+        "en": ["association of southeast asian nations", "ASEAN"],
+        "fr": ["association des nations de l'asie du sud-est", "ASEAN", "ANASE"],
+        "es": ["asociacion de naciones de asia sudoriental", "ASEAN", "ANSA"],
+    },
+    {
+        "en": ["african union"],
+        "fr": ["union africaine"],
+        "es": ["union africana"],
+    },
+    {
+        "en": ["african development bank", "AfDB"],
+        "fr": ["banque africaine de developpement", "BAD"],
+        "es": ["banco africano de desarrollo", "BAfD"],
+    },
+    {
+        "en": ["high-level committee on management", "HLCM"],
+        "fr": ["comite de haut niveau sur la gestion"],
+        "es": ["comite de alto nivel sobre gestion"],
+    },
+    {
+        "en": ["committee on the elimination of discrimination against women", "CEDAW"],
+        "fr": ["comite pour l'elimination de la discrimination a l'egard des femmes", "CEDAW"],
+        "es": ["comite para la eliminacion de la discriminacion contra la mujer", "CEDAW"],
+    },
+    {
+        "en": ["general assembly"],
+        "fr": ["assemblee generale"],
+        "es": ["asamblea general"],
+    },
+    {
+        "en": ["security council"],
+        "fr": ["conseil de securite"],
+        "es": ["consejo de seguridad"],
+    },
+    {
+        "en": ["human rights council"],
+        "fr": ["conseil des droits de l'homme"],
+        "es": ["consejo de derechos humanos"],
+    },
+    {
+        "en": ["economic and social council", "ECOSOC"],
+        "fr": ["conseil economique et social", "ECOSOC"],
+        "es": ["consejo economico y social", "ECOSOC"],
+    },
+    {
+        "en": ["sustainable development goals", "sustainable development goal", "SDG", "SDGs"],
+        "fr": ["objectifs de developpement durable", "objectif de developpement durable", "ODD"],
+        "es": ["objetivos de desarrollo sostenible", "objetivo de desarrollo sostenible", "ODS"],
+    },
+    {
+        "en": ["global compact"],
+        "fr": ["pacte mondial"],
+        "es": ["pacto mundial"],
+    },
+    {
+        "en": ["guiding principles on business and human rights", "guiding principles", "UNGPs"],
+        "fr": [
+            "principes directeurs relatifs aux entreprises et aux droits de l'homme",
+            "principes directeurs",
+        ],
+        "es": [
+            "principios rectores sobre las empresas y los derechos humanos",
+            "principios rectores",
+        ],
+    },
+    {
+        "en": ["convention against transnational organized crime", "UNTOC", "palermo convention"],
+        "fr": [
+            "convention contre la criminalite transnationale organisee",
+            "convention de palerme",
+        ],
+        "es": [
+            "convencion contra la delincuencia organizada transnacional",
+            "convencion de palermo",
+        ],
+    },
+    {
+        "en": ["trafficking in persons protocol", "trafficking protocol", "palermo protocol"],
+        "fr": ["protocole relatif a la traite des personnes", "protocole de palerme"],
+        "es": ["protocolo contra la trata de personas", "protocolo de palermo"],
+    },
+    {
+        "en": ["federal acquisition regulation", "FAR"],
+        "fr": ["reglement federal sur les achats", "reglement federal sur les acquisitions"],
+        "es": ["reglamento federal de adquisiciones"],
+    },
+    {
+        "en": ["vienna forum"],
+        "fr": ["forum de vienne"],
+        "es": ["foro de viena"],
+    },
+    {
+        "en": ["conference of the parties"],
+        "fr": ["conference des parties"],
+        "es": ["conferencia de las partes"],
+    },
+    {
+        "en": ["contracting authority", "contracting authorities", "contracting officer"],
+        "fr": ["pouvoir adjudicateur", "pouvoirs adjudicateurs", "acheteur public"],
+        "es": ["poder adjudicador", "poderes adjudicadores", "organo de contratacion"],
+    },
+    {
+        "en": ["background paper"],
+        "fr": ["document d'information"],
+        "es": ["documento de antecedentes"],
     },
 ]
 
 
-def _index() -> dict[str, tuple[int, str]]:
-    out: dict[str, tuple[int, str]] = {}
+def _stems(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(stem(w, lang) for w in fold(text).replace("'", " ").split())
+
+
+def _acronym(term: str) -> bool:
+    return (
+        len(term) >= 2 and term.replace("-", "").isalpha() and sum(c.isupper() for c in term) >= 2
+    )
+
+
+def _index() -> dict[tuple[str, ...], int]:
+    """Each term of each concept, stemmed in its own language: "bidders" finds "bidder"."""
+    out: dict[tuple[str, ...], int] = {}
     for i, concept in enumerate(CONCEPTS):
         for lang in LANGS:
             for term in concept[lang]:
-                out.setdefault(fold(term), (i, lang))
+                if not _acronym(term):
+                    out.setdefault(_stems(term, lang), i)
     return out
 
 
+def _acronyms() -> dict[str, int]:
+    return {t: i for i, c in enumerate(CONCEPTS) for lang in LANGS for t in c[lang] if _acronym(t)}
+
+
 TERM_INDEX = _index()
-MAX_TERM_WORDS = max(len(t.split()) for t in TERM_INDEX)
+ACRONYMS = _acronyms()
+_ACRONYM_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+MAX_TERM_WORDS = max(len(t) for t in TERM_INDEX)
 
 
 def find_concepts(text: str) -> list[tuple[int, str]]:
-    """(concept index, matched term) for each glossary term in ``text``, longest match first."""
-    words = fold(text).split()
-    found: list[tuple[int, str]] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(MAX_TERM_WORDS, len(words) - i), 0, -1):
-            term = " ".join(words[i : i + n])
-            if term in TERM_INDEX:
-                found.append((TERM_INDEX[term][0], term))
-                i += n
-                break
-        else:
-            i += 1
-    return found
+    """(concept index, matched words) for each glossary term in ``text``, longest match first.
+
+    The text is read with each glossary language's stemmer in turn, so plural and
+    inflected forms match; a term found in several readings counts once.
+    """
+    raw = fold(text).replace("'", " ").split()
+    found: dict[int, str] = {ACRONYMS[m.group(1)]: m.group(1) for m in _ACRONYM_RE.finditer(text)}
+    for lang in LANGS:
+        stems = [stem(w, lang) for w in raw]
+        i = 0
+        while i < len(stems):
+            for n in range(min(MAX_TERM_WORDS, len(stems) - i), 0, -1):
+                key = tuple(stems[i : i + n])
+                if key in TERM_INDEX:
+                    found.setdefault(TERM_INDEX[key], " ".join(raw[i : i + n]))
+                    i += n
+                    break
+            else:
+                i += 1
+    return list(found.items())
 
 
 def translations(text: str, lang: str) -> list[str]:

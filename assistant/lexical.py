@@ -1,10 +1,11 @@
 """BM25 over the passage table, asked in each passage language's own words.
 
 A plain BM25 of an English question over French passages matches noise ("de", numbers,
-names). Here every passage language gets its own query: the question's own words only
-for passages in the question's language; for the others, the glossary's translations of
-the question's concepts plus the words that cross languages (numbers, references,
-acronyms, proper names).
+names). Here every passage language gets its own query, stemmed by that language's
+stemmer: the question's own words for passages in the question's language; for the
+others, the question's words translated through the store's lexicon
+(``assistant.lexicon``) and the glossary, plus the words that cross languages (numbers,
+references, acronyms, proper names).
 """
 
 from __future__ import annotations
@@ -15,31 +16,32 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 from scipy.sparse import csc_matrix
 
-from assistant.glossary import LANGS, translations
+from assistant.glossary import translations
+from assistant.lexicon import Lexicon, question_words
 from assistant.table import PassageTable
-from assistant.text import tokens
+from indexer.language import fold, stem, terms
 
 CROSSING = re.compile(r"^(?:\d[\w./-]*|[a-z]+\d[\w.-]*)$")
 
 
 def lexical_text(text: str, meta: dict) -> str:
     """What BM25 sees for a passage: its text plus the names a question may use for it."""
-    names = " ".join(str(meta.get(k, "")) for k in ("short_title", "title", "symbol", "locator"))
+    names = " ".join(
+        str(meta.get(k, "")) for k in ("short_title", "title", "symbol", "locator", "heading")
+    )
     return f"{names} {text}"
 
 
 def crossing_tokens(question: str) -> list[str]:
-    """Question words that mean the same in any language: numbers, symbols, names."""
+    """Question words that mean the same in any language: numbers, symbols, acronyms, names."""
     out = []
     for raw in re.findall(r"[\w./-]+", question):
-        toks = tokens(raw)
-        if not toks:
+        folded = fold(raw).strip(".-/")
+        if not folded:
             continue
-        if CROSSING.match(toks[0]) or (raw[:1].isupper() and raw[1:2].isupper()):
-            out.extend(toks)
-    caps = re.findall(r"(?<=[a-z,;:] )([A-Z][a-z]{3,})", question)  # mid-sentence names
-    for word in caps:
-        out.extend(tokens(word))
+        if CROSSING.match(folded) or (raw[:1].isupper() and raw[1:2].isupper()):
+            out.append(folded)
+    out += [fold(w) for w in re.findall(r"(?<=[a-z,;:] )([A-Z][a-z]{3,})", question)]
     return out
 
 
@@ -47,15 +49,21 @@ class LexicalIndex:
     """BM25 (rank-bm25's Okapi variant) over every passage of the table, scored through a
     precomputed sparse term-weight matrix, so a query costs its postings, not the corpus."""
 
-    def __init__(self, table: PassageTable) -> None:
+    def __init__(self, table: PassageTable, lexicon: Lexicon | None = None) -> None:
         self.table = table
-        corpus = [tokens(lexical_text(r.text, r.meta)) or ["_"] for r in table.records]
+        self.lexicon = lexicon
         self.langs = np.array([str(r.meta.get("language", "")) for r in table.records])
+        corpus = [
+            terms(lexical_text(r.text, r.meta), lang) or ["_"]
+            for r, lang in zip(table.records, self.langs, strict=True)
+        ]
         self.vocab: dict[str, int] = {}
         self.weights = None
         if not corpus:
             return
         bm25 = BM25Okapi(corpus)  # idf, document lengths and term counts, as rank-bm25 defines them
+        self._idf = bm25.idf
+        self._idf_max = max(bm25.idf.values(), default=1.0)
         rows, cols, vals = [], [], []
         for row, freqs in enumerate(bm25.doc_freqs):
             norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[row] / bm25.avgdl)
@@ -68,24 +76,36 @@ class LexicalIndex:
             (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(corpus), len(self.vocab))
         )
 
-    def queries(self, question: str, qlang: str) -> dict[str, list[str]]:
-        """The token query to run against passages of each language."""
-        own = tokens(question)
-        crossing = crossing_tokens(question)
-        concept_terms = {lang: tokens(" ".join(translations(question, lang))) for lang in LANGS}
-        out: dict[str, list[str]] = {}
-        for lang in set(self.langs.tolist()) | set(LANGS):
-            if qlang not in LANGS or lang == qlang:
-                q = own + concept_terms.get(lang, [])
-            else:
-                q = crossing + concept_terms.get(lang, [])
-            out[lang] = q
+    def idf(self, term: str) -> float:
+        """BM25 idf of a stemmed term; a term the store never uses counts as the rarest."""
+        if self.weights is None:
+            return 1.0
+        return max(float(self._idf.get(term, self._idf_max)), 0.05)
+
+    def translated(self, question: str, qlang: str, lang: str) -> list[str]:
+        """The question's words in ``lang``, from the lexicon and the glossary (unstemmed)."""
+        out = list(translations(question, lang))
+        if self.lexicon is not None:
+            found = self.lexicon.translate(question_words(question, qlang), lang)
+            out += [t for near in found.values() for t, _ in near]
         return out
 
-    def _score(self, terms: list[str]) -> np.ndarray:
+    def queries(self, question: str, qlang: str) -> dict[str, list[str]]:
+        """The stemmed token query to run against passages of each language."""
+        crossing = crossing_tokens(question)
+        out: dict[str, list[str]] = {}
+        for lang in sorted(set(self.langs.tolist())):
+            if lang == qlang:
+                out[lang] = terms(question, lang)
+            else:
+                words = self.translated(question, qlang, lang)
+                out[lang] = [stem(w, lang) for w in crossing] + terms(" ".join(words), lang)
+        return out
+
+    def _score(self, query: list[str]) -> np.ndarray:
         """BM25 of every row for a token query (repeated tokens count again, as in rank-bm25)."""
         counts: dict[int, int] = {}
-        for t in terms:
+        for t in query:
             if t in self.vocab:
                 counts[self.vocab[t]] = counts.get(self.vocab[t], 0) + 1
         if not counts:
@@ -99,8 +119,8 @@ class LexicalIndex:
         out = np.zeros(len(self.table), dtype=np.float32)
         if self.weights is None:
             return out
-        for lang, q in self.queries(question, qlang).items():
+        for lang, query in self.queries(question, qlang).items():
             rows = self.langs == lang
-            if q and rows.any():
-                out[rows] = self._score(q)[rows]
+            if query and rows.any():
+                out[rows] = self._score(query)[rows]
         return out

@@ -13,6 +13,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La base de connaissances ne couvre pas cette question : aucun passage ne permet d'y répondre.",
         "es": "La base de conocimientos no cubre esta pregunta: ningún pasaje permite responderla.",
     },
+    "not_mentioned": {
+        "en": "The sources found do not mention: {names}.",
+        "fr": "Les sources trouvées ne mentionnent pas : {names}.",
+        "es": "Las fuentes encontradas no mencionan: {names}.",
+    },
     "sources": {"en": "Sources:", "fr": "Sources :", "es": "Fuentes:"},
     "closest": {
         "en": "Closest documents:",

@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.countries import countries
 from assistant.glossary import LANGS
 from assistant.lexical import LexicalIndex
+from assistant.lexicon import Lexicon
 from assistant.refs import NameMatcher, jurisdictions, locator_matches, provisions
 from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
@@ -29,17 +31,19 @@ from indexer.store import Store
 
 @dataclass(frozen=True)
 class RetrievalConfig:
+    """Fusion weights, tuned on the dev half of both evaluation suites (``evals/``)."""
+
     mode: str = "hybrid"  # hybrid | dense | bm25
     candidates: int = 60  # per source, before fusion
-    sentence_weight: float = 0.5  # share of the best-sentence cosine in the dense score
-    lexical_weight: float = 0.015  # BM25 (max-normalised) added to the cosine scale
-    name_weight: float = 0.05  # question names the passage's instrument
+    sentence_weight: float = 0.7  # share of the best-sentence cosine in the dense score
+    lexical_weight: float = 0.05  # BM25 (max-normalised) added to the cosine scale
+    name_weight: float = 0.03  # question names the passage's instrument
     provision_weight: float = 0.04  # question names the passage's article / section
     jurisdiction_weight: float = 0.03  # question names the passage's jurisdiction
-    footnote_penalty: float = 0.02  # footnotes rarely answer a question on their own
-    # The embedder scores same-language pairs higher; passages in another language than
-    # the question get this back, so an English provision can beat a French summary.
-    cross_language_bonus: float = 0.02
+    footnote_penalty: float = 0.0  # footnotes hold answers too (sources, symbols, dates)
+    # Same-language pairs score higher with the embedder; the lexicon now carries
+    # cross-lingual matches, and a flat bonus no longer helps on dev (0.0).
+    cross_language_bonus: float = 0.0
     synthesis_penalty: float = 0.1  # the project's own measure / question records
     summary_penalty: float = 0.02  # a passage in another language than its document (a summary)
 
@@ -73,7 +77,9 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
         self.store = Store(settings, self.embedder.id, create=True)
+        self.lexicon = Lexicon(self.store)
         self._lock = threading.Lock()
+        self._doc_countries: dict[tuple[int, str], set[str]] = {}
         self._version: tuple[int, int] | None = None
         self._refresh()
 
@@ -92,12 +98,34 @@ class Retriever:
             return
         table = PassageTable.load(self.store)
         # One tuple, swapped at once: a search running in another thread keeps a consistent set.
-        self._state = (table, LexicalIndex(table), NameMatcher(table))
+        self._state = (table, LexicalIndex(table, self.lexicon), NameMatcher(table), self.store.probes())
         self._version = version
 
     @property
     def table(self) -> PassageTable:
         return self._state[0]
+
+    def probes(self) -> dict[str, Any]:
+        """The store's off-topic probe floor, per question language (``indexer.probes``)."""
+        return self._state[3]
+
+    def idf(self, term: str) -> float:
+        """Rarity of a stemmed term in the store (unknown terms count as the rarest)."""
+        return self._state[1].idf(term)
+
+    def doc_countries(self, doc_id: str) -> set[str]:
+        """The countries a document mentions anywhere (for documents without a
+        jurisdiction: a question about one of them is within the document's reach)."""
+        table = self.table
+        cached = self._doc_countries.get((id(table), doc_id))
+        if cached is None:
+            text = " ".join(table.records[row].text for row in table.by_doc.get(doc_id, []))
+            cached = countries(text)
+            self._doc_countries[(id(table), doc_id)] = cached
+        return cached
+
+    def named_documents(self, question: str) -> dict[str, float]:
+        return self._state[2].match(question)
 
     def refresh(self) -> None:
         """Reload the passage table if the store changed (after indexing)."""
@@ -119,7 +147,7 @@ class Retriever:
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()
-        table, lexical, names = self._state
+        table, lexical, names, _ = self._state
         qlang = detect_language(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")

@@ -107,47 +107,6 @@ def retrieval_summary(
     return out
 
 
-@dataclass(frozen=True)
-class AnswerOutcome:
-    """What the answer metrics need from one question and the assistant's answer to it."""
-
-    answerable: bool
-    supported: bool
-    citations: tuple[Passage, ...] = ()
-    gold: tuple[Gold, ...] = ()
-
-
-def citation_precision(outcomes: Sequence[AnswerOutcome]) -> float | None:
-    """Share of citations that support the answer, over supported answers to answerable questions.
-
-    A citation supports when its passage is gold-relevant: it comes from a gold document
-    and contains that document's gold phrase (any passage of the document when the phrase
-    is None). None when no such answer cites anything.
-    """
-    good = total = 0
-    for o in outcomes:
-        if not (o.answerable and o.supported):
-            continue
-        for doc_id, text in o.citations:
-            total += 1
-            good += is_relevant(doc_id, text, o.gold)
-    return good / total if total else None
-
-
-def citation_precision_documents(outcomes: Sequence[AnswerOutcome]) -> float | None:
-    """Like ``citation_precision``, at the level of instruments: a citation counts when its
-    passage comes from a gold document (another provision of the right instrument)."""
-    good = total = 0
-    for o in outcomes:
-        if not (o.answerable and o.supported):
-            continue
-        gold_docs = {g.doc_id for g in o.gold}
-        for doc_id, _ in o.citations:
-            total += 1
-            good += doc_id in gold_docs
-    return good / total if total else None
-
-
 def quotes_verified(answer_text: str, cited_texts: dict[int, str]) -> tuple[int, int]:
     """(verified, total) quoted lines of an extractive answer: a line ``- sentence [n]``
     is verified when the sentence occurs word for word in passage ``n``."""
@@ -165,26 +124,6 @@ def quotes_verified(answer_text: str, cited_texts: dict[int, str]) -> tuple[int,
     return verified, total
 
 
-def refusal_metrics(outcomes: Sequence[AnswerOutcome]) -> dict[str, float | None]:
-    """Refusals scored as a classifier whose positive class is "refused".
-
-    Unanswerable questions are the ones that should be refused: precision is the share of
-    refusals that were right, recall the share of unanswerable questions refused.
-    """
-    refused_unans = sum(1 for o in outcomes if not o.supported and not o.answerable)
-    refused = sum(1 for o in outcomes if not o.supported)
-    unans = sum(1 for o in outcomes if not o.answerable)
-    ans = len(outcomes) - unans
-    refused_ans = refused - refused_unans
-    return {
-        "refusal_precision": refused_unans / refused if refused else None,
-        "refusal_recall": refused_unans / unans if unans else None,
-        "answerable_refused_rate": refused_ans / ans if ans else None,
-        "unanswerable_refused_rate": refused_unans / unans if unans else None,
-        "supported_share_answerable": (ans - refused_ans) / ans if ans else None,
-    }
-
-
 @dataclass(frozen=True)
 class Calibration:
     threshold: float
@@ -196,7 +135,7 @@ def choose_threshold(scores: Sequence[float], answerable: Sequence[bool]) -> Cal
     """The refusal threshold minimising (answerable refused rate + unanswerable accepted rate).
 
     An answer is given when its support score is >= the threshold (as in
-    ``compose.ExtractiveComposer``). Candidates sit at the lowest score (refuse nothing),
+    ``assistant.support``). Candidates sit at the lowest score (refuse nothing),
     midway between consecutive distinct scores, and just above the highest (refuse all),
     so a threshold never coincides with a question's own score. Ties go to the candidate
     with fewer wrong refusals, then to the lower threshold.

@@ -71,7 +71,7 @@ def modes_table(results: dict[str, Any], view_name: str, subset: str = "overall"
         s = view["retrieval"].get(mode, {}).get(subset)
         if s:
             rows.append([label, *(s.get(k) for k, _ in RETRIEVAL_ROWS)])
-    return table([f"{VIEW_LABELS.get(view_name, view_name)}, {subset}", *(l for _, l in RETRIEVAL_ROWS)], rows)
+    return table([f"{VIEW_LABELS.get(view_name, view_name)}, {subset}", *(name for _, name in RETRIEVAL_ROWS)], rows)
 
 
 def languages_table(results: dict[str, Any], mode: str = "hybrid") -> str:

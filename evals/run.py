@@ -102,6 +102,7 @@ def _engines(settings: Any, embedder: Any) -> tuple[Any, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; 0 on success."""
+    from indexer.embedcache import CachedEmbedder
     from indexer.embedders import make_embedder
     from indexer.settings import Settings
 
@@ -112,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     log(f"loading embedder {settings.embedder!r}")
     embedder = make_embedder(settings.embedder, settings.batch_size)
+    if settings.embed_cache_path is not None:
+        # One vector cache for every evaluation store: the same texts are embedded once.
+        embedder = CachedEmbedder(embedder, settings.embed_cache_path)
     results: dict[str, Any] = {
         "meta": {"date": date.today().isoformat(), "embedder": embedder.id, "split": args.split, "modes": list(modes)},
         "suites": {},

@@ -10,6 +10,7 @@ the answer composer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indexer.models import Block, Document, Passage, passage_id
@@ -18,7 +19,7 @@ from indexer.sentences import split_long, split_sentences
 
 __all__ = ["CHUNKER_VERSION", "chunk_blocks", "split_sentences"]
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 
 @dataclass
@@ -90,6 +91,36 @@ def _drafts(outline: Outline, max_chars: int, overlap: int) -> list[_Draft]:
     return drafts
 
 
+LEAD_CHARS = 240
+
+
+def parent_locator(locator: str) -> str:
+    """``s. 11(3)(c)`` → ``s. 11(3)``; ``para. 3 (a)`` → ``para. 3``; ``s. 2, "entity"`` → ``s. 2``."""
+    m = re.match(r'^(.*?)(?:, "[^"]*"|\s?\([^()]*\))$', locator)
+    return m.group(1) if m and m.group(1) else ""
+
+
+def _leads(drafts: list[_Draft]) -> list[str]:
+    """For each draft, the opening sentence of the unit above it (its parent provision)."""
+    first_text: dict[str, str] = {}
+    out = []
+    for d in drafts:
+        lead = ""
+        parent = parent_locator(d.locator) if d.kind != "footnote" else ""
+        while parent and not lead:
+            lead = first_text.get(parent, "")
+            parent = parent_locator(parent)
+        if lead:
+            sentences = split_sentences(lead) or [lead]
+            lead = sentences[0][:LEAD_CHARS]
+        out.append(lead)
+        first_text.setdefault(d.locator, d.text)
+        up = parent_locator(d.locator)
+        if up and d.kind != "footnote":  # "s. 6(1)" opens "s. 6", whose number has no unit of its own
+            first_text.setdefault(up, d.text)
+    return out
+
+
 def chunk_blocks(
     blocks: list[Block], doc: Document, *, max_chars: int = 1400, overlap_sentences: int = 1
 ) -> list[Passage]:
@@ -102,6 +133,7 @@ def chunk_blocks(
     ``overlap_sentences`` sentences repeated from one part to the next.
     """
     drafts = _drafts(read_outline(blocks, doc, max_chars), max_chars, overlap_sentences)
+    leads = _leads(drafts)
     ids: list[str] = []
     seen: set[str] = set()
     for seq, d in enumerate(drafts):
@@ -126,6 +158,7 @@ def chunk_blocks(
             footnote_ids=tuple(ids[j] for j in d.notes),
             cited_by=ids[d.cited_by] if d.cited_by is not None else "",
             part=d.part,
+            lead=leads[seq],
         )
         for seq, d in enumerate(drafts)
     ]

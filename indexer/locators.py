@@ -56,6 +56,24 @@ _POINT = re.compile(r"^\d{1,3}\.\s+(?:[^:(\n]{1,80}?\((?P<ref>[^\n]+?)\)\s*:)?")
 TERMINAL = '.;:?!»"”…'
 
 
+_DEFINITION = re.compile(
+    r"^[«\"“]?\s*(?P<term>[A-Za-zÀ-ÿ][\w’',()/ -]{1,60}?)\s*[»\"”]?\s+"
+    r"(?:means|shall mean|has the same meaning|includes|désigne|s['’]entend(?:ent)? d|"
+    r"significa|se entenderá por)\b",
+)
+
+
+def defined_term(text: str) -> str:
+    """The term a definition defines ("entity means ..." → "entity"), or "" for other text."""
+    m = _DEFINITION.match(text.strip())
+    if not m:
+        return ""
+    term = m.group("term").strip()
+    if term.casefold().startswith(("the following", "this ", "it ", "each ", "every ")) or len(term.split()) > 8:
+        return ""
+    return term
+
+
 @dataclass(frozen=True)
 class Anchor:
     """The top of a legal unit found at the start of a block, and what follows it."""
@@ -216,6 +234,8 @@ def label_valid(kind: LabelType, value: str, stack: list[Label], last_top: int |
         n = int(re.sub(r"\D", "", value))
         if not last:
             return n <= 3 or not stack
+        if kind == "num" and any(t == "num" and _number(v) == n - 1 for t, v in stack):
+            return True  # continues an outer list: "(2)" after a nested "(1)", "(2)"
         step = n - int(re.sub(r"\D", "", last))
         return 1 <= step <= 10 or n == 1 or (step == 0 and value != last)  # (4) then (4A)
     if kind == "roman":
@@ -234,12 +254,33 @@ def label_valid(kind: LabelType, value: str, stack: list[Label], last_top: int |
     return False
 
 
+def _number(value: str) -> int:
+    digits = re.sub(r"\D", "", value)
+    return int(digits) if digits else 0
+
+
 def push(stack: list[Label], label: Label) -> int:
-    """Put ``label`` on the outline (sibling of its type, else child); return its depth."""
-    for depth, (kind, _) in enumerate(stack):
-        if kind == label[0]:
-            del stack[depth:]
-            break
+    """Put ``label`` on the outline (sibling of its type, else child); return its depth.
+
+    Numbers may nest below other numbers, as in the FAR's ``(c)(1)(ii)(B)(1)``: a ``(1)``
+    below a roman or capital item opens a list of its own, and a later number goes to the
+    deepest list it continues (``(2)`` after that nested ``(1)`` is its sibling; the next
+    ``(2)`` is the outer list's).
+    """
+    kind, value = label
+    depths = [d for d, (k, _) in enumerate(stack) if k == kind]
+    if depths and kind == "num":
+        for depth in reversed(depths):
+            if _number(value) == _number(stack[depth][1]) + 1:
+                del stack[depth:]
+                stack.append(label)
+                return depth
+        deeper = {k for k, _ in stack[depths[-1] + 1 :]}
+        if _number(value) == 1 and deeper & {"roman", "cap"}:
+            stack.append(label)
+            return len(stack) - 1
+    if depths:
+        del stack[depths[0] :]
     stack.append(label)
     return len(stack) - 1
 
@@ -253,6 +294,8 @@ def makes_unit(stack: list[Label], depth: int, anchored: bool) -> bool:
     kind = stack[depth][0]
     if kind not in UNIT_TYPES:
         return False
+    if any(t in ("roman", "cap") for t, _ in stack[:depth]):
+        return False  # a list nested in a roman or capital item stays inside it
     if kind == "letter" and not anchored:
         return any(t in ("num_dot", "num") for t, _ in stack[:depth])
     return True

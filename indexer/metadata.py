@@ -55,6 +55,20 @@ def detect_language(text: str) -> str:
     return language if language in LANGUAGES and confidence >= MIN_CONFIDENCE else "und"
 
 
+# "This Act may be cited as the X." names a statute in its own words (UK, Canada, Australia...).
+_CITED_AS = re.compile(
+    r"\b(?:may be cited as|peut être citée? sous le titre|podrá citarse como|se citará como)\s+"
+    r"(?:the\s+|l[ae]\s+|l'|el\s+)?[«\"“]?\s*(?P<title>[^.«»\"”\n]{5,160}?)\s*[»\"”]?\s*\.",
+    re.IGNORECASE,
+)
+
+
+def cited_as(text: str) -> str:
+    """The short title a statute gives itself ("This Act may be cited as the X."), if any."""
+    m = _CITED_AS.search(text)
+    return m.group("title").strip() if m else ""
+
+
 def prettify_stem(path: Path) -> str:
     """``palermo-protocol-2000.pdf`` -> ``Palermo protocol 2000``: a readable last-resort title."""
     stem = re.sub(r"[_\s]+|-(?!\d)|(?<!\d)-", " ", Path(path).stem).strip()
@@ -213,6 +227,8 @@ def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -
     if language == "und" and meta.get("language"):
         language = str(meta["language"])  # declared by the file (html lang, PDF /Lang, docx)
     inferred = {"title": meta.get("title") or prettify_stem(path), "language": language}
+    if short := cited_as(sample):
+        inferred["short_title"] = short
     front = meta.get("front_matter") or {}
     merged: dict[str, Any] = {}
     for layer in (

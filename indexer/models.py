@@ -127,11 +127,14 @@ class Passage:
     footnote_ids: tuple[str, ...] = ()
     cited_by: str = ""
     part: int = 0
+    lead: str = ""  # the opening of the unit this one belongs to ("(c) ..." under "(3) The report must ...")
 
     def embed_text(self, doc: Document) -> str:
-        """The text given to the embedder: title, heading path, locator, then the passage."""
+        """The text given to the embedder: title, heading path, locator, the lead-in of the
+        provision it belongs to, then the passage."""
         head = " > ".join(h for h in (doc.label, *self.heading_path[-2:]) if h)
-        return f"{head} ({self.locator})\n{self.text}" if head else self.text
+        body = f"{self.lead} … {self.text}" if self.lead else self.text
+        return f"{head} ({self.locator})\n{body}" if head else body
 
     @property
     def pages(self) -> str:

@@ -18,6 +18,7 @@ from indexer.locators import (
     TERMINAL,
     Anchor,
     card_point,
+    defined_term,
     is_structural_heading,
     label_type,
     label_valid,
@@ -106,6 +107,7 @@ class Outline:
         self.section: tuple[str, str] | None = None  # (locator, language) under Résumé/Resumen
         self.section_level = 0
         self.card = _is_card(blocks, doc)
+        self.definitions: list[tuple[str, str]] | None = None  # outline where definitions sit
 
     def run(self) -> None:
         for i, block in enumerate(self.blocks):
@@ -125,7 +127,7 @@ class Outline:
 
     def heading(self, i: int, text: str, level: int) -> None:
         level = level or 6
-        self.unit = None
+        self.unit, self.definitions = None, None
         self.headings = [h for h in self.headings if h[0] < level] + [(level, text)]
         key = text.strip(" :").casefold()
         if self.section and level <= self.section_level:
@@ -145,6 +147,7 @@ class Outline:
 
     def _set_anchor(self, anchor: Anchor) -> None:
         self.unit, self.anchor, self.stack, self.last_top = None, anchor, [], None
+        self.definitions = None
 
     def _bare_ok(self, i: int) -> bool:
         """Whether "54 Transparency ..." may be a section: legal documents, or when "(1)" follows."""
@@ -218,8 +221,11 @@ class Outline:
         self._set_anchor(anchor)
         depth = -1
         for n, (style, value) in enumerate(raw_labels(strip_marginal(anchor.rest))):
-            d = push(self.stack, (label_type(style, value, self.stack), value))
-            depth = d if n == 0 else depth
+            label = (label_type(style, value, self.stack), value)
+            if n == 0:
+                depth = push(self.stack, label)
+            else:
+                self.stack.append(label)  # "(5)(i)": the second label is the first one's child
         unit_depth = depth if depth >= 0 and makes_unit(self.stack, depth, True) else -1
         locator = locator_for(self.stack, unit_depth, anchor=anchor, card_ref=None)
         self._open(i, locator, depth=unit_depth + 1).add(text, "", block.page)
@@ -242,7 +248,7 @@ class Outline:
         stack = list(self.stack)
         depth = push(stack, (kind, tokens[0][1]))
         for style, value in tokens[1:]:
-            push(stack, (label_type(style, value, stack), value))
+            stack.append((label_type(style, value, stack), value))  # "(h)(1)": a child
         self.stack = stack
         anchored = self.anchor is not None
         if kind == "num_dot" and not anchored:
@@ -257,6 +263,7 @@ class Outline:
                 stack, depth, anchor=self.anchor, card_ref=self.card_ref if self.card else None
             )
             self._open(i, locator, depth=depth + 1).add(text, "", block.page)
+            self.definitions = None  # "(b) Policy." after the definitions of (a)
         elif unit:
             unit.add(text, "\n", block.page)
         else:
@@ -265,6 +272,17 @@ class Outline:
 
     def _unlabelled(self, i: int, block: Block, text: str) -> None:
         unit = self.unit if self.unit and self.unit.kind == "para" else None
+        if self.anchor is not None and (term := defined_term(text)):
+            # "entity means ...": each definition of a legal text is cited on its own, at
+            # the level of the first one (the previous definition's own list is closed).
+            if self.definitions is None:
+                self.definitions = list(self.stack)
+            self.stack = list(self.definitions)
+            base = self._open_here(i, block)
+            base.locator = f'{base.locator}, "{term}"'
+            base.absorb = True  # its (a), (b) and (i), (ii) stay with it
+            base.add(text, "", block.page)
+            return
         if unit and self._continues(unit, text, block.page):
             joiner = "" if re.search(r"\w-$", unit.text) and text[:1].islower() else " "
             unit.add(text, joiner, block.page)

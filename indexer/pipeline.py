@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from indexer.chunking import CHUNKER_VERSION, chunk_blocks, split_sentences
+from indexer.embedcache import CachedEmbedder
 from indexer.embedders import BatchedEmbedder, make_embedder
 from indexer.errors import DocumentError
+from indexer.language import vocabulary
 from indexer.manifest import Entry, Manifest
 from indexer.metadata import load_metadata
 from indexer.models import DOC_TYPES, Document, Passage, binding_value
 from indexer.parsers import parse_file, parser_for
+from indexer.probes import PROBE_VERSION, probe_floor
 from indexer.settings import BUNDLED_CORPUS, Settings
 from indexer.store import Store, StoreError
 
@@ -55,6 +58,7 @@ class IndexSummary:
     failed: int = 0
     removed: int = 0
     passages: int = 0
+    reused: int = 0  # passage and sentence vectors taken from the cache, not embedded
     seconds: float = 0.0
     embed_seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
@@ -66,8 +70,8 @@ class IndexSummary:
     def line(self) -> str:
         return (
             f"{self.indexed} indexed, {self.unchanged} unchanged, {self.skipped} skipped, "
-            f"{self.failed} failed, {self.removed} removed; {self.passages} passages embedded "
-            f"in {self.seconds:.1f} s"
+            f"{self.failed} failed, {self.removed} removed; {self.passages} passages written "
+            f"({self.reused} vectors from the cache) in {self.seconds:.1f} s"
         )
 
 
@@ -205,6 +209,57 @@ def sentence_units(passages: Sequence[Passage], doc: Document) -> list[tuple[str
     return out
 
 
+def document_vocabulary(doc: Document, passages: Sequence[Passage]) -> dict[str, set[str]]:
+    """The content words of a document by passage language (what the lexicon aligns)."""
+    out: dict[str, set[str]] = {}
+    names = f"{doc.title} {doc.short_title}"
+    for p in passages:
+        lang = p.language or doc.language or "und"
+        out.setdefault(lang, set()).update(
+            vocabulary(f"{names} {' '.join(p.heading_path)} {p.text}", lang)
+        )
+    return out
+
+
+class Vocabulary:
+    """Adds the words of indexed documents to the store's lexicon, embedding only new ones."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self._embedder: BatchedEmbedder | None = None
+        self.added = 0
+
+    @property
+    def embedder(self) -> BatchedEmbedder:
+        if self._embedder is None:
+            from indexer.embedders.use import UseEmbedder
+
+            emb: BatchedEmbedder = UseEmbedder()
+            if self.settings.embed_cache_path is not None:
+                emb = CachedEmbedder(emb, self.settings.embed_cache_path)
+            self._embedder = emb
+        return self._embedder
+
+    def add(self, by_lang: dict[str, set[str]]) -> None:
+        for lang, words in sorted(by_lang.items()):
+            new = self.store.missing_terms(lang, words)
+            if new:
+                self.store.add_terms(lang, new, self.embedder.embed_passages(new))
+                self.added += len(new)
+
+    def backfill(self) -> None:
+        """A store indexed before the lexicon existed gets the words of all its passages."""
+        if self.store.count() == 0 or self.store.terms.count() > 0:
+            return
+        by_lang: dict[str, set[str]] = {}
+        for rec, _ in self.store.records():
+            meta = rec.meta
+            lang = str(meta.get("language") or "und")
+            text = f"{meta.get('title', '')} {meta.get('short_title', '')} {meta.get('heading', '')} {rec.text}"
+            by_lang.setdefault(lang, set()).update(vocabulary(text, lang))
+        self.add(by_lang)
+
+
 @contextmanager
 def store_lock(settings: Settings) -> Iterator[None]:
     """One indexer at a time per data directory (the app and the CLI may both try)."""
@@ -240,6 +295,8 @@ def index_paths(
     with store_lock(settings):
         manifest = Manifest.load(manifest_path(settings))
         embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
+        if settings.embed_cache_path is not None and not isinstance(embedder, CachedEmbedder):
+            embedder = CachedEmbedder(embedder, settings.embed_cache_path)
         if manifest.embedder and manifest.embedder != embedder.id and not rebuild:
             raise StoreError(
                 f"the store was built with embedder {manifest.embedder!r}, not {embedder.id!r}: "
@@ -249,7 +306,15 @@ def index_paths(
         if rebuild:
             manifest.entries.clear()
         manifest.embedder = embedder.id
+        lexicon = Vocabulary(store, settings)
+        lexicon.backfill()
 
+        # The chunker's version and every setting that changes passages or vectors: a
+        # document indexed under other ones is indexed again.
+        chunker_id = (
+            f"{CHUNKER_VERSION}/chars={settings.max_chars}/overlap={settings.overlap_sentences}"
+            f"/sentences={int(sentence_vectors)}"
+        )
         files, skipped = discover(paths)
         summary.skipped = len(skipped)
         summary.problems.extend(skipped)
@@ -267,7 +332,7 @@ def index_paths(
                 meta_sha = metadata_sha(path)
                 old = manifest.entries.get(by_source.get(str(path), ""))
                 parser_id = f"{pid.name}/{pid.version}"
-                if old and old.same_pipeline(sha, parser_id, CHUNKER_VERSION, meta_sha):
+                if old and old.same_pipeline(sha, parser_id, chunker_id, meta_sha):
                     summary.unchanged += 1
                     seen_ids[old.doc["doc_id"]] = str(path)
                     continue
@@ -295,21 +360,24 @@ def index_paths(
             if old_id and old_id != doc.doc_id:
                 store.delete_document(old_id)
                 manifest.entries.pop(old_id, None)
-            old = manifest.entries.get(doc.doc_id)
-            # Same text, new metadata (a sidecar edit): rewrite metadata, embed nothing.
-            if not (old and old.sha256 == doc.sha256 and store.update_metadata(doc, passages)):
-                te = time.perf_counter()
-                vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
-                sents = sentence_units(passages, doc) if sentence_vectors else []
-                svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
-                summary.embed_seconds += time.perf_counter() - te
-                store.upsert_document(doc, passages, vectors, sents, svecs)
-                summary.passages += len(passages)
+            # Every changed document is written again; vectors of texts embedded before (a
+            # sidecar edit, a new chunker that keeps most passages) come from the cache.
+            te = time.perf_counter()
+            before = getattr(embedder, "misses", None)
+            vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
+            sents = sentence_units(passages, doc) if sentence_vectors else []
+            svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
+            summary.embed_seconds += time.perf_counter() - te
+            if before is not None:
+                summary.reused += len(passages) + len(sents) - (embedder.misses - before)
+            store.upsert_document(doc, passages, vectors, sents, svecs)
+            lexicon.add(document_vocabulary(doc, passages))
+            summary.passages += len(passages)
             manifest.entries[doc.doc_id] = Entry(
                 doc=doc.to_dict(),
                 sha256=doc.sha256,
                 parser=prep.parser,
-                chunker=CHUNKER_VERSION,
+                chunker=chunker_id,
                 passages=len(passages),
                 meta_sha256=prep.meta_sha,
                 indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -331,6 +399,10 @@ def index_paths(
                 manifest.save()
                 summary.removed += 1
         manifest.save()
+        floor = store.probes()
+        changed = summary.indexed or summary.removed or not floor
+        if store.count() and (changed or floor.get("version") != PROBE_VERSION):
+            store.save_probes(probe_floor(store, embedder))
     summary.seconds = time.perf_counter() - t0
     emit("done", {"summary": summary})
     return summary

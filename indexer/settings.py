@@ -39,6 +39,7 @@ class Settings:
     llm_base_url: str = ""  # VIGILANCE_LLM_BASE_URL
     llm_api_key: str = ""  # VIGILANCE_LLM_API_KEY
     llm_timeout: float = 60.0  # VIGILANCE_LLM_TIMEOUT, seconds
+    embed_cache: str = ""  # VIGILANCE_EMBED_CACHE: vector cache file ("" = under home, "off")
 
     @property
     def store_dir(self) -> Path:
@@ -47,6 +48,13 @@ class Settings:
     @property
     def manifest_path(self) -> Path:
         return self.store_dir / "manifest.json"
+
+    @property
+    def embed_cache_path(self) -> Path | None:
+        """The passage-vector cache (``indexer.embedcache``), or None when switched off."""
+        if self.embed_cache.strip().casefold() == "off":
+            return None
+        return Path(self.embed_cache).expanduser() if self.embed_cache else self.home / "cache" / "vectors.sqlite"
 
     @property
     def uploads_dir(self) -> Path:
@@ -74,6 +82,7 @@ class Settings:
             ("llm_base_url", "VIGILANCE_LLM_BASE_URL", str),
             ("llm_api_key", "VIGILANCE_LLM_API_KEY", str),
             ("llm_timeout", "VIGILANCE_LLM_TIMEOUT", float),
+            ("embed_cache", "VIGILANCE_EMBED_CACHE", str),
         ):
             if get(key):
                 kwargs[name] = conv(get(key))

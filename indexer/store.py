@@ -7,6 +7,7 @@ come from our embedder: Chroma's own embedding function is never used.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from indexer.models import Document, Passage
+from indexer.probes import METADATA_KEY
 from indexer.settings import Settings
 
 PAGE = 2000  # rows per get() call: keeps memory flat on big stores
@@ -97,11 +99,61 @@ class Store:
         name = settings.collection
         if rebuild:
             existing = {c.name for c in self.client.list_collections()}
-            for col in (name, f"{name}-sentences"):
+            for col in (name, f"{name}-sentences", f"{name}-terms"):
                 if col in existing:
                     self.client.delete_collection(col)
         self.passages = self._collection(name, create)
         self.sentences = self._collection(f"{name}-sentences", create)
+        self._terms = None  # the lexicon's word vectors, opened when first used
+
+    @property
+    def terms(self):
+        """Word vectors of the store's vocabulary (``assistant.lexicon``), one per language and word."""
+        if self._terms is None:
+            name = f"{self.settings.collection}-terms"
+            existing = {c.name for c in self.client.list_collections()}
+            if name in existing:
+                self._terms = self.client.get_collection(name, embedding_function=None)
+            else:
+                self._terms = self.client.create_collection(
+                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+        return self._terms
+
+    def missing_terms(self, lang: str, words: Sequence[str]) -> list[str]:
+        """The words of ``lang`` the lexicon does not hold yet."""
+        words = sorted(set(words))
+        have: set[str] = set()
+        for i in range(0, len(words), PAGE):
+            ids = [f"{lang}:{w}" for w in words[i : i + PAGE]]
+            have.update(self.terms.get(ids=ids, include=[])["ids"])
+        return [w for w in words if f"{lang}:{w}" not in have]
+
+    def add_terms(self, lang: str, words: Sequence[str], vectors: np.ndarray) -> None:
+        for i in range(0, len(words), PAGE):
+            chunk = list(words[i : i + PAGE])
+            self.terms.upsert(
+                ids=[f"{lang}:{w}" for w in chunk],
+                embeddings=vectors[i : i + PAGE],
+                metadatas=[{"lang": lang, "word": w} for w in chunk],
+            )
+
+    def nearest_terms(
+        self, vectors: np.ndarray, lang: str, n: int
+    ) -> list[list[tuple[str, float]]]:
+        """For each vector, the ``n`` closest words of ``lang`` with their cosine."""
+        if len(vectors) == 0 or self.terms.count() == 0:
+            return [[] for _ in range(len(vectors))]
+        got = self.terms.query(
+            query_embeddings=list(vectors),
+            n_results=n,
+            where={"lang": lang},
+            include=["distances", "metadatas"],
+        )
+        return [
+            [(m["word"], 1.0 - float(d)) for m, d in zip(metas, dists, strict=True)]
+            for metas, dists in zip(got["metadatas"], got["distances"], strict=True)
+        ]
 
     def _collection(self, name: str, create: bool):
         existing = {c.name for c in self.client.list_collections()}
@@ -122,6 +174,19 @@ class Store:
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedder": self.embedder_id},
         )
+
+    def probes(self) -> dict[str, Any]:
+        """The off-topic probe floor saved with the store (``indexer.probes``), or {}."""
+        raw = (self.passages.metadata or {}).get(METADATA_KEY)
+        try:
+            return json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+
+    def save_probes(self, floor: dict[str, Any]) -> None:
+        meta = {k: v for k, v in (self.passages.metadata or {}).items() if k != "hnsw:space"}
+        meta[METADATA_KEY] = json.dumps(floor, sort_keys=True)
+        self.passages.modify(metadata=meta)
 
     def stored_embedder(self) -> str:
         return (self.passages.metadata or {}).get("embedder", "")
@@ -164,26 +229,6 @@ class Store:
             old_sentence_ids -= set(sids)
         self._delete(self.passages, sorted(old_ids - set(by_id)))
         self._delete(self.sentences, sorted(old_sentence_ids))
-
-    def update_metadata(self, doc: Document, passages: Sequence[Passage]) -> bool:
-        """Rewrite the metadata of a document whose passages are unchanged, without
-        embedding anything. False (nothing written) when the stored passages differ."""
-        ids = [p.passage_id for p in passages]
-        if set(self.doc_passage_ids(doc.doc_id)) != set(ids):
-            return False
-        metas = {p.passage_id: passage_metadata(p, doc) for p in passages}
-        for i in range(0, len(ids), PAGE):
-            chunk = ids[i : i + PAGE]
-            self.passages.update(ids=chunk, metadatas=[metas[pid] for pid in chunk])
-        got = self.sentences.get(where={"doc_id": doc.doc_id}, include=["metadatas"])
-        if got["ids"]:
-            smetas = [
-                {**metas[m["passage_id"]], "passage_id": m["passage_id"], "n": m["n"]}
-                for m in got["metadatas"]
-            ]
-            for i in range(0, len(got["ids"]), PAGE):
-                self.sentences.update(ids=got["ids"][i : i + PAGE], metadatas=smetas[i : i + PAGE])
-        return True
 
     def delete_document(self, doc_id: str) -> None:
         self._delete(self.passages, self.doc_passage_ids(doc_id))

@@ -231,13 +231,68 @@ def test_far_clause_paragraphs_keep_roman_items_inside() -> None:
     assert one(passages, "52.222-50(h)(2)").text.startswith("(2) The Contractor")
     # Letter (i), after (h), not a roman item.
     assert one(passages, "52.222-50(i)").text.startswith("(i) Subcontracts.")
-    # The definition's own list stays with the definitions, not as fake (a)(1), (a)(2).
-    assert "(2) The abuse of the legal process." in one(passages, "52.222-50(a)").text
+    # Each definition is cited on its own, with its list, not as fake (a)(1), (a)(2).
+    coercion = one(passages, '52.222-50(a), "Coercion"')
+    assert coercion.text.startswith("Coercion means-")
+    assert "(2) The abuse of the legal process." in coercion.text
     assert "52.222-50(a)(1)" not in by_locator(passages)
     assert one(passages, "52.222-50").text.startswith("As prescribed")
     assert one(passages, "52.222-50").heading_path == (
         "52.222-50 Combating Trafficking in Persons.",
     )
+
+
+def test_definitions_are_cited_one_by_one_with_their_lists() -> None:
+    blocks = [
+        P("2 [Definitions] The following definitions apply in this Act."),
+        P("child labour means labour provided by persons under the age of 18 years and that"),
+        P("(a) are provided in Canada contrary to its laws; or"),
+        P("(b) are dangerous to them. (travail des enfants)"),
+        P("entity means a corporation or a trust that"),
+        P("(a) is listed on a stock exchange in Canada;"),
+        P("(b) meets at least two of the following conditions:"),
+        P("(i) it has at least $20 million in assets,"),
+        P("(ii) it has generated at least $40 million in revenue, and"),
+        P("(iii) it employs an average of at least 250 employees; or"),
+        P("(c) is prescribed by regulations. (entité)"),
+        P("Minister means the Minister of Public Safety. (ministre)"),
+        P("3 [Purpose] The purpose of this Act is to fight forced labour."),
+    ]
+    passages = chunk_blocks(blocks, doc("legislation"))
+    entity = one(passages, 's. 2, "entity"')
+    assert entity.text.startswith("entity means") and "$40 million" in entity.text
+    assert entity.text.rstrip().endswith("(entité)")
+    assert "18 years" in one(passages, 's. 2, "child labour"').text
+    assert one(passages, 's. 2, "Minister"').text.startswith("Minister means")
+    assert one(passages, "s. 3").text.startswith("3 [Purpose]")
+    assert "s. 2(a)" not in by_locator(passages)
+
+
+def test_far_lists_nested_below_capital_items_stay_inside_their_paragraph() -> None:
+    """FAR 22.1703(c)(1)(ii)(B) has its own (1) and (2); the (2) after them is (c)(2)."""
+    blocks = [
+        P("22.1703 Policy."),
+        P("(a) Prohibit contractors from engaging in trafficking in persons."),
+        P("(b) Provide suitable remedies."),
+        P("(c) With regard to certification and a compliance plan-"),
+        P("(1)(i) Require a certification if any portion of the contract-"),
+        P("(A) Is for services performed outside the United States; and"),
+        P("(B) The estimated value exceeds $550,000."),
+        P("(ii) The certification must state that-"),
+        P("(A) The offeror has implemented the plan; and"),
+        P("(B) After having conducted due diligence, either-"),
+        P("(1) Neither it nor its agents has engaged in such activities; or"),
+        P("(2) The offeror has taken remedial and referral actions;"),
+        P("(2) Require annual certifications during performance;"),
+        P("(3)(i) Require certifications from each subcontractor-"),
+        P("(4) Require annual certifications from subcontractors; and"),
+    ]
+    passages = chunk_blocks(blocks, doc("regulation"))
+    c1 = one(passages, "22.1703(c)(1)")
+    assert "remedial and referral actions" in c1.text
+    assert one(passages, "22.1703(c)(2)").text.startswith("(2) Require annual")
+    assert one(passages, "22.1703(c)(3)").text.startswith("(3)(i) Require certifications")
+    assert one(passages, "22.1703(c)(4)").text.startswith("(4) Require annual")
 
 
 def test_canada_sections_with_marginal_notes() -> None:
@@ -461,8 +516,23 @@ def test_split_sentences_keeps_citations_whole(text: str, expected: list[str]) -
     assert split_sentences(text) == expected
 
 
-def test_chunker_version_is_declared() -> None:
-    assert CHUNKER_VERSION == "1"
+def test_sub_items_are_embedded_with_the_lead_in_of_their_provision() -> None:
+    """ "(c) any steps taken..." means little alone: the embedder also sees "(3) The report
+    must include ...", and never as quoted text."""
+    blocks = [
+        P("11 [Annual report] (1) Every entity must report to the Minister by May 31."),
+        P("(3) The report must include the following information:"),
+        P("(a) its structure, activities and supply chains;"),
+        P("(b) the steps taken to remediate any forced labour."),
+    ]
+    d = doc("legislation")
+    passages = chunk_blocks(blocks, d)
+    item = one(passages, "s. 11(3)(b)")
+    assert item.text == "(b) the steps taken to remediate any forced labour."
+    assert item.lead.startswith("(3) The report must include")
+    assert "(3) The report must include" in item.embed_text(d)
+    assert one(passages, "s. 11(3)").lead.startswith("11 [Annual report] (1) Every entity")
+    assert CHUNKER_VERSION != "1"  # stores chunked before leads were added are re-indexed
 
 
 # --- the real background paper and real legal texts (only when ../shared exists) ---------

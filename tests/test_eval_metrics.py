@@ -8,18 +8,16 @@ from collections import Counter
 
 import pytest
 
+from evals.evaluate import summarise
 from evals.metrics import (
-    AnswerOutcome,
     Gold,
     choose_threshold,
-    citation_precision,
     first_relevant_rank,
     hit_at_k,
     is_relevant,
     ndcg_at_k,
     normalise,
     reciprocal_rank,
-    refusal_metrics,
     relevance,
     retrieval_summary,
 )
@@ -86,35 +84,6 @@ def test_retrieval_summary_averages_over_questions():
 
 
 # -- answer metrics ----------------------------------------------------------------------
-def test_citation_precision_counts_only_supported_answers_to_answerable_questions():
-    gold = (Gold(UK, "36 million"),)
-    outcomes = [
-        AnswerOutcome(True, True, ((UK, "GBP 36 million turnover"), (UK, "injunction only")), gold),
-        AnswerOutcome(True, True, (("au-modern-slavery-act-2018", "AUD 100 million"),), gold),
-        AnswerOutcome(True, False, ((UK, "GBP 36 million"),), gold),  # refused: not counted
-        AnswerOutcome(False, True, (("x", "y"),), ()),  # unanswerable: not counted
-    ]
-    assert citation_precision(outcomes) == pytest.approx(1 / 3)
-    assert citation_precision([AnswerOutcome(True, False)]) is None
-
-
-def test_refusal_metrics_treat_refusal_as_the_positive_class():
-    outcomes = [
-        AnswerOutcome(answerable=True, supported=True),
-        AnswerOutcome(answerable=True, supported=False),  # wrong refusal
-        AnswerOutcome(answerable=True, supported=True),
-        AnswerOutcome(answerable=True, supported=True),
-        AnswerOutcome(answerable=False, supported=False),  # right refusal
-        AnswerOutcome(answerable=False, supported=True),  # should have refused
-    ]
-    m = refusal_metrics(outcomes)
-    assert m["refusal_precision"] == pytest.approx(1 / 2)
-    assert m["refusal_recall"] == pytest.approx(1 / 2)
-    assert m["answerable_refused_rate"] == pytest.approx(1 / 4)
-    assert m["unanswerable_refused_rate"] == pytest.approx(1 / 2)
-    assert m["supported_share_answerable"] == pytest.approx(3 / 4)
-
-
 def test_threshold_separates_cleanly_separable_scores():
     cal = choose_threshold([0.9, 0.85, 0.7, 0.6], [True, True, False, False])
     assert 0.7 < cal.threshold < 0.85
@@ -140,19 +109,48 @@ def test_threshold_needs_matching_inputs():
         choose_threshold([], [])
 
 
-def test_markdown_report_has_one_row_per_retrieval_mode():
-    summary = {"n": 2, "hit@1": 0.5, "hit@3": 1.0, "hit@5": 1.0, "hit@10": 1.0, "mrr": 0.75, "ndcg@10": 0.8}
+def _record(qid, store, answerable, supported, rels=(), first_ok=False, cross=False, lang="en"):
+    cites = [{"doc_id": "d", "locator": "p", "relevant": first_ok}] if supported else []
+    rec = {"id": qid, "store": store, "language": lang, "answerable": answerable, "cross_lingual": cross,
+           "question": qid, "supported": supported, "citations": cites, "quotes": [1, 1] if supported else [0, 0]}
+    if answerable:
+        rec.update(rels_hybrid=list(rels), rank_hybrid=first_relevant_rank(list(rels)), n_relevant=1, top3=[])
+    return rec
+
+
+def test_summary_counts_first_citations_and_refusals_per_subset():
+    records = [
+        _record("a", "paper", True, True, [True], first_ok=True),
+        _record("b", "paper", True, True, [False, True], first_ok=False, cross=True, lang="fr"),
+        _record("c", "paper", True, False, [False, False], cross=True, lang="fr"),
+        _record("u", "paper", False, False),
+        _record("v", "paper", False, True),
+    ]
+    s = summarise(records)
+    overall = s["answers"]["overall"]
+    assert overall["first_citation_gold"] == pytest.approx(1 / 3)
+    assert overall["answerable_refused_rate"] == pytest.approx(1 / 3)
+    assert overall["unanswerable_refused_rate"] == pytest.approx(0.5)
+    assert s["retrieval"]["hybrid"]["overall"]["hit@1"] == pytest.approx(1 / 3)
+    assert s["retrieval"]["hybrid"]["cross_lingual"]["hit@5"] == pytest.approx(0.5)
+    assert s["answers"]["cross_lingual"]["n_answerable"] == 2
+
+
+def test_markdown_report_puts_the_suites_side_by_side_and_hides_test_failures():
+    records = [_record("a", "paper", True, True, [False, True]), _record("u", "legal", False, True)]
+    view = summarise(records)
     results = {
-        "meta": {"date": "2026-11-29", "questions": 3, "answerable": 2, "cross_lingual": 1,
-                 "store": "/tmp/s", "embedder": "e", "passages": 10},
-        "retrieval": {m: {"overall": summary} for m in ("bm25", "dense", "hybrid")},
-        "answers": {"citation_precision": 0.9, "threshold": 0.8, "n_answerable": 2, "n_unanswerable": 1},
-        "failures": {"retrieval": []},
+        "meta": {"date": "2026-12-02", "split": "test", "embedder": "e", "modes": ["hybrid"]},
+        "suites": {"bundled": {"views": {"bundled": view}, "records": records},
+                   "userdocs": {"views": {"own_store": view, "combined_store": view}, "records": records}},
     }
     text = markdown(results)
-    for label in ("BM25 only", "dense only", "shipped hybrid"):
-        assert f"| {label} | 0.500 | 1.000 | 1.000 | 1.000 | 0.750 | 0.800 |" in text
-    assert "| citation precision (cited passage is a gold passage) | 0.900 |" in text
+    assert "| all questions | bundled cards | user docs, own store | user docs, combined store |" in text
+    assert "| hit@5 | 1.000 | 1.000 | 1.000 |" in text
+    assert "| unanswerable refused | 0.000 | 0.000 | 0.000 |" in text
+    assert "Questions to look at" not in text  # reading test failures would be tuning on them
+    results["meta"]["split"] = "dev"
+    assert "Questions to look at" in markdown(results)
 
 
 # -- the question set --------------------------------------------------------------------
@@ -210,11 +208,8 @@ def test_loading_rejects_answerable_question_without_gold(tmp_path):
         load_questions(path)
 
 
-def test_document_level_precision_and_quote_verification():
-    from evals.metrics import citation_precision_documents, quotes_verified
+def test_quote_verification():
+    from evals.metrics import quotes_verified
 
-    gold = (Gold("uk-msa", "36 million"),)
-    outcomes = [AnswerOutcome(True, True, (("uk-msa", "other point"), ("au-msa", "x")), gold)]
-    assert citation_precision_documents(outcomes) == pytest.approx(0.5)
     text = "What the sources say:\nUK:\n- turnover of GBP 36 million. [1]\n- Invented claim. [2]"
     assert quotes_verified(text, {1: "a turnover of GBP 36 million.", 2: "something else"}) == (1, 2)

@@ -137,3 +137,32 @@ def test_norway_is_not_false(tmp_path: Path) -> None:
 
 def test_prettify_stem() -> None:
     assert prettify_stem(Path("us-far-52.222-50.txt")) == "Us far 52.222-50"
+
+
+def test_multimarkdown_header_gives_title_and_is_not_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "Title: Fictional Supply Chains Act (2031)\nLanguage: en\nSource: a test\n\n"
+        "Short Title\n\n1 This Act may be cited as the Fictional Supply Chains Act.\n\n"
+        "2 Every entity must report by May 31.\n",
+        encoding="utf-8",
+    )
+    parsed = parse_file(path, 10**6)
+    meta = load_metadata(path, parsed)
+    assert meta["title"] == "Fictional Supply Chains Act (2031)"
+    assert meta["short_title"] == "Fictional Supply Chains Act"
+    assert not any("Source:" in b.text for b in parsed.blocks)
+
+
+def test_a_body_opening_with_a_colon_line_is_not_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "memo.md"
+    path.write_text("Note: suppliers must report.\n\n# Procurement memo\n\nText.\n", encoding="utf-8")
+    parsed = parse_file(path, 10**6)
+    assert parsed.blocks[0].text.startswith("Note: suppliers")
+    assert load_metadata(path, parsed)["title"] == "Procurement memo"
+
+
+def test_generic_first_heading_does_not_name_the_document(tmp_path: Path) -> None:
+    path = tmp_path / "statute.txt"
+    path.write_text("Short Title\n\nModern Slavery Reporting Act\n\n1 Every entity must report.\n", encoding="utf-8")
+    assert load_metadata(path, parse_file(path, 10**6))["title"] == "Modern Slavery Reporting Act"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import signal
@@ -108,14 +109,30 @@ def test_metadata_sidecar_edit_reindexes(mixed_folder, settings, counting):
     index_paths([mixed_folder], settings, embedder=counting)
     embedded = counting.texts
     (mixed_folder / "act-en.txt.yaml").write_text(
-        "title: Fictional Procurement Integrity Act\ntype: legislation\njurisdiction: XK\nbinding: yes\ndate: 2022-03-01\n"
+        "type: legislation\njurisdiction: XK\nbinding: yes\ndate: 2022-03-01\n"
     )
     summary = index_paths([mixed_folder], settings, embedder=counting)
     assert summary.indexed == 1
-    assert counting.texts == embedded  # same text: metadata rewritten, nothing re-embedded
+    assert counting.texts == embedded  # the embedded texts are the same: all from the cache
+    assert summary.reused > 0
     metas = [rec.meta for rec, _ in Store(settings, counting.id).records()]
-    act = [m for m in metas if m["title"] == "Fictional Procurement Integrity Act"]
+    act = [m for m in metas if m["jurisdiction"] == "XK"]
     assert act and all(m["type"] == "legislation" and m["binding"] == "yes" and m["year"] == 2022 for m in act)
+    # A new title is part of what the embedder reads: that document's vectors are new.
+    (mixed_folder / "act-en.txt.yaml").write_text("title: Fictional Procurement Integrity Act\n")
+    index_paths([mixed_folder], settings, embedder=counting)
+    assert counting.texts > embedded
+    metas = [rec.meta for rec, _ in Store(settings, counting.id).records()]
+    assert any(m["title"] == "Fictional Procurement Integrity Act" for m in metas)
+
+
+def test_changing_the_passage_size_reindexes_unchanged_files(mixed_folder, settings, counting):
+    index_paths([mixed_folder], settings, embedder=counting)
+    smaller = dataclasses.replace(settings, max_chars=300)
+    summary = index_paths([mixed_folder], smaller, embedder=counting)
+    assert summary.indexed == 5 and summary.unchanged == 0
+    longest = max(len(rec.text) for rec, _ in Store(smaller, counting.id).records())
+    assert longest <= 600  # split again at the new size (a long sentence may reach twice it)
 
 
 def test_refuses_to_mix_embedders(mixed_folder, settings, counting):

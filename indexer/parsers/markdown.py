@@ -18,8 +18,8 @@ import yaml
 from indexer.errors import DocumentError
 from indexer.models import Block
 from indexer.parsers.base import ParsedFile
-from indexer.parsers.text import read_text
-from indexer.parsers.textutil import clean
+from indexer.parsers.text import read_text, split_header
+from indexer.parsers.textutil import clean, first_title
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")  # "##Title" (no space) is accepted too
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -211,13 +211,15 @@ class MarkdownParser:
     """``.md`` / ``.markdown`` files, with optional YAML front matter."""
 
     name = "markdown"
-    version = "1"
+    version = "2"
 
     def parse(self, path: Path) -> ParsedFile:
         front, body = split_front_matter(read_text(path), path)
+        if not front:
+            front, body = split_header(body)
         blocks = markdown_blocks(body)
         meta: dict[str, Any] = {"front_matter": front}
-        title = front.get("title") or next((b.text for b in blocks if b.kind == "heading"), "")
+        title = front.get("title") or first_title(blocks)
         if title:
             meta["title"] = str(title)
         if front.get("language") or front.get("lang"):

@@ -10,6 +10,7 @@ from indexer.models import Block
 from indexer.parsers.base import ParsedFile
 from indexer.parsers.textutil import (
     BULLET,
+    first_title,
     heading_level,
     is_title_line,
     join_lines,
@@ -31,6 +32,31 @@ def read_text(path: Path, declared: str | None = None) -> str:
             path, str(exc) if isinstance(exc, ValueError) else "cannot decode text"
         ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z _-]{0,24}):[ \t]+(?P<value>\S.*)$")
+_HEADER_KEYS = {
+    "title", "short title", "short_title", "author", "date", "language", "lang", "source",
+    "url", "type", "jurisdiction", "symbol", "note", "notes", "keywords", "subject", "base url",
+}  # fmt: skip
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """A MultiMarkdown-style metadata block (``Title: ...`` lines up to the first blank line)
+    and the rest of the text. Only a block whose first line is ``title:`` and whose every
+    line is a known ``key: value`` counts, so a body that opens "Note: ..." stays text."""
+    head, sep, rest = text.lstrip("\n").partition("\n\n")
+    lines = head.split("\n")
+    fields: dict[str, str] = {}
+    for line in lines:
+        m = _HEADER_LINE.match(line.strip())
+        if not m or m.group("key").strip().casefold() not in _HEADER_KEYS:
+            return {}, text
+        fields[m.group("key").strip().casefold().replace(" ", "_")] = m.group("value").strip()
+    if "title" not in fields or not sep:
+        return {}, text
+    # Line numbers of the body stay meaningful to a reader: keep the lines we removed.
+    return fields, "\n" * (len(lines) + 1) + rest
 
 
 def split_paragraphs(lines: list[str]) -> list[list[str]]:
@@ -88,13 +114,15 @@ class TextParser:
     """``.txt``: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
 
     name = "text"
-    version = "1"
+    version = "2"
 
     def parse(self, path: Path) -> ParsedFile:
-        text = read_text(path)
+        header, text = split_header(read_text(path))
         blocks = text_blocks(text)
-        title = next((b.text for b in blocks if b.kind == "heading"), "")
-        meta: dict = {"title": title} if title else {}
+        meta: dict = {"front_matter": header} if header else {}
+        title = header.get("title") or first_title(blocks)
+        if title:
+            meta["title"] = title
         return ParsedFile(blocks=blocks, meta=meta)
 
 

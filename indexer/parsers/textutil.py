@@ -199,3 +199,23 @@ def primary_language(tag: str | None) -> str:
         return ""
     primary = re.split(r"[-_]", str(tag).strip())[0].casefold()
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) else ""
+
+
+# Headings that name a part of a document, never the document itself.
+_GENERIC_HEADINGS = {
+    "short title", "preamble", "contents", "table of contents", "introduction", "summary",
+    "definitions", "interpretation", "sommaire", "table des matieres", "preambule", "resume",
+    "indice", "resumen", "preambulo", "definiciones", "abstract", "foreword", "avant-propos",
+}  # fmt: skip
+
+
+def first_title(blocks: list) -> str:
+    """The first heading that can name the document ("Short Title" or "Preamble" cannot)."""
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        key = unicodedata.normalize("NFKD", block.text.strip(" :.#*[]"))
+        key = "".join(c for c in key if not unicodedata.combining(c)).casefold()
+        if key and key not in _GENERIC_HEADINGS:
+            return block.text.strip()
+    return ""

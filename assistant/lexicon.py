@@ -1,0 +1,82 @@
+"""The store's cross-lingual lexicon: a question's words in the languages of the passages.
+
+The indexer keeps every content word of the store with a vector from a multilingual
+encoder trained on translation pairs (``indexer.embedders.use``). A word of an English
+question finds its nearest French words *among the words the French documents actually
+use* ("bidder" → "soumissionnaire", "fees" → "frais"), so an English question can be
+matched word for word against a French report with no dictionary and no translation
+model, for any language pair the encoder knows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from indexer.embedders import BatchedEmbedder
+from indexer.language import stopwords, words
+from indexer.store import Store
+
+
+@dataclass(frozen=True)
+class LexiconConfig:
+    threshold: float = 0.6  # cosine from which a word counts as a translation
+    per_word: int = 2  # translations kept per word and language
+    cache_size: int = 20000  # (word, language) pairs remembered by one process
+
+
+def question_words(text: str, lang: str) -> list[str]:
+    """The words of a question worth translating: alphabetic, 3+ letters, not stop words."""
+    stop = stopwords(lang)
+    return list(
+        dict.fromkeys(w for w in words(text) if len(w) > 2 and w.isalpha() and w not in stop)
+    )
+
+
+class Lexicon:
+    """Translations of words into a language, from the store's own vocabulary."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: BatchedEmbedder | None = None,
+        config: LexiconConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config or LexiconConfig()
+        self._embedder = embedder
+        self._cache: OrderedDict[tuple[str, str], list[tuple[str, float]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> BatchedEmbedder:
+        if self._embedder is None:
+            from indexer.embedders.use import UseEmbedder
+
+            self._embedder = UseEmbedder()
+        return self._embedder
+
+    def translate(self, terms: list[str], lang: str) -> dict[str, list[tuple[str, float]]]:
+        """For each word, its closest words of ``lang`` in the store, above the threshold."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        todo = []
+        with self._lock:
+            for w in terms:
+                hit = self._cache.get((w, lang))
+                if hit is None:
+                    todo.append(w)
+                else:
+                    self._cache.move_to_end((w, lang))
+                    out[w] = hit
+        if todo:
+            vectors = self.embedder.embed_queries(todo)
+            found = self.store.nearest_terms(vectors, lang, self.config.per_word)
+            with self._lock:
+                for w, near in zip(todo, found, strict=True):
+                    kept = [(t, s) for t, s in near if s >= self.config.threshold]
+                    out[w] = kept
+                    self._cache[(w, lang)] = kept
+                while len(self._cache) > self.config.cache_size:
+                    self._cache.popitem(last=False)
+        return out

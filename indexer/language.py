@@ -1,0 +1,156 @@
+"""Language handling shared by the indexer and the assistant: one fold, one detector,
+stop words and stemmers from maintained packages, and tokens for the lexical index.
+
+- ``fold``: case, accents and apostrophes normalised, for matching only.
+- ``detect``: the language of a question or a passage (py3langid, with a stop-word vote
+  first, because a ten-word question fools a statistical identifier).
+- ``stopwords``: the ``stop-words`` package's lists, without the few content words they
+  hold that matter in law ("date", "billion", "appropriate"...).
+- ``terms``: folded tokens without stop words, stemmed by the language's Snowball stemmer
+  (PyStemmer), so "bidders" meets "bidder" and "exclusions" meets "exclure" in French.
+  ``52.222-50`` and ``2014/24`` stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+# The UN languages first; the others are languages users' documents often come in.
+LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru", "de", "pt", "it", "nl")
+STEMMERS = {
+    "en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian",
+    "de": "german", "pt": "portuguese", "it": "italian", "nl": "dutch",
+}  # fmt: skip
+_STOPWORD_LISTS = {
+    "en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian",
+    "zh": "chinese", "de": "german", "pt": "portuguese", "it": "italian", "nl": "dutch",
+}  # fmt: skip
+# Words the packaged lists treat as noise but that carry the answer in a legal text:
+# amounts, dates, obligations. They stay searchable.
+_KEEP = {
+    "en": "adopted amount appropriate available billion date dates effect information "
+    "million must necessary number part parties party present provide provided required "
+    "requires section sections shall state states thousand under year years",
+    "fr": "article date doit etat etats ensemble mois partie parties seuil",
+    "es": "articulo estado estados fecha parte partes umbral",
+}
+TOKEN = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, apostrophes and punctuation spaced: for matching only."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w./'-]+", " ", text)
+    text = re.sub(r"(?<=\w)'", "' ", text)  # l'article -> l' article
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    """Folded stop words of a language (empty for a language the package lacks)."""
+    from stop_words import StopWordError, get_stop_words
+
+    name = _STOPWORD_LISTS.get(lang)
+    if not name:
+        return frozenset()
+    try:
+        words = get_stop_words(name)
+    except StopWordError:
+        return frozenset()
+    keep = set(_KEEP.get(lang, "").split())
+    out = set()
+    for w in words:
+        for part in fold(w).replace("'", " ").split():
+            if part not in keep:
+                out.add(part)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def all_stopwords() -> frozenset[str]:
+    return frozenset().union(*(stopwords(lang) for lang in ("en", "fr", "es")))
+
+
+@cache
+def _stemmer(lang: str):
+    import Stemmer
+
+    name = STEMMERS.get(lang)
+    return Stemmer.Stemmer(name) if name else None
+
+
+def stem(word: str, lang: str) -> str:
+    """The Snowball stem of a folded word in ``lang`` (the word itself where none applies)."""
+    stemmer = _stemmer(lang)
+    if stemmer is None or not word.isalpha():
+        return word
+    return stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, stop words kept: ``52.222-50`` and ``2014/24`` stay whole."""
+    out = []
+    for tok in TOKEN.findall(fold(text).replace("'", " ")):
+        tok = tok.strip(".-/")
+        if tok:
+            out.append(tok)
+    return out
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """Content tokens of ``text`` read as ``lang``: stop words out, stemmed."""
+    stop = stopwords(lang) or all_stopwords()
+    return [stem(w, lang) for w in words(text) if w not in stop]
+
+
+@lru_cache(maxsize=1)
+def _langid():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def _script(text: str) -> str:
+    """A language settled by its script alone: Arabic, Chinese, Cyrillic (Russian)."""
+    counts = {"ar": 0, "zh": 0, "ru": 0, "latin": 0}
+    for ch in text:
+        o = ord(ch)
+        if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F:
+            counts["ar"] += 1
+        elif 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
+            counts["zh"] += 1
+        elif 0x0400 <= o <= 0x04FF:
+            counts["ru"] += 1
+        elif ch.isalpha():
+            counts["latin"] += 1
+    best = max(counts, key=counts.get)
+    return best if best != "latin" and counts[best] > counts["latin"] else ""
+
+
+def detect(text: str, default: str = "en") -> str:
+    """The language of a question or passage: ``en``, ``fr``, ``es``, ``ar``, ``zh``, ``ru``
+    (or ``de``, ``pt``, ``it``, ``nl``); ``default`` when there is nothing to tell."""
+    by_script = _script(text)
+    if by_script:
+        return by_script
+    tokens = fold(text).replace("'", " ").split()
+    votes = {lang: sum(w in stopwords(lang) for w in tokens) for lang in ("en", "fr", "es")}
+    ranked = sorted(votes.values(), reverse=True)
+    if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1]:
+        return max(votes, key=votes.get)
+    if sum(ch.isalpha() for ch in text) < 3:
+        return default
+    lang, _ = _langid().classify(text)
+    return lang
+
+
+def vocabulary(text: str, lang: str) -> set[str]:
+    """The folded content words of a text, as the store's lexicon keeps them: alphabetic,
+    three letters or more, not stop words of ``lang``."""
+    stop = stopwords(lang) or all_stopwords()
+    return {w for w in words(text) if len(w) > 2 and w.isalpha() and w not in stop}
