@@ -104,12 +104,15 @@ class ExtractiveComposer:
             out.append(Sentence(score, n, text))
         return out or [Sentence(hit.score, 0, hit.text)]
 
-    def evidence(self, result: SearchResult, qt: QuestionTerms) -> list[Evidence]:
-        """The passages to quote, best answering first, and in each the sentences to quote."""
+    def evidence(
+        self, result: SearchResult, qt: QuestionTerms
+    ) -> tuple[list[Evidence], list[Sentence]]:
+        """The passages to quote, best answering first, and in each the sentences to quote;
+        with every sentence of the candidate passages, best first (what support reads)."""
         cfg = self.config
         hits = result.hits
         if not hits:
-            return []
+            return [], []
         # A passage in a third language (the Spanish summary, for a French question) is
         # never the best quote: keep the question's language and the document's own.
         usable = [h for h in hits if h.language in (result.language, self._doc_language(h))]
@@ -125,6 +128,7 @@ class ExtractiveComposer:
             score = best + cfg.rank_weight * (h.score - top_score)
             scored.append(Evidence(h, score, sentences))
         scored.sort(key=lambda e: -e.score)
+        candidates = sorted((s for ev in scored for s in ev.sentences), key=lambda s: -s.score)
         if survey:
             chosen, seen = [], set()
             for ev in scored:
@@ -143,23 +147,34 @@ class ExtractiveComposer:
             best = max(s.score for s in ev.sentences)
             keep = sorted(ev.sentences, key=lambda s: -s.score)
             keep = [s for s in keep if s.score >= best - cfg.sentence_margin][: cfg.per_passage]
+            if ev.hit.text.rstrip().endswith(LEAD_IN):
+                # The passage ends by announcing a list: quote that lead-in, then the items.
+                lead = max(ev.sentences, key=lambda s: s.n)
+                keep = [s for s in keep if s is not lead][: cfg.per_passage - 1] + [lead]
+                ev.sentences = sorted(keep, key=lambda s: s.n)
+                out += [ev, *self.list_items(ev)]
+                continue
             ev.sentences = sorted(keep, key=lambda s: s.n)
             out.append(ev)
-            last = keep[-1].text.strip() if keep else ""
-            if last.endswith(LEAD_IN) and ev.hit.text.rstrip().endswith(last):
-                out += self.list_items(ev)  # the passage ends by announcing its items
         seen: set[str] = set()
-        return [e for e in out if not (e.hit.passage_id in seen or seen.add(e.hit.passage_id))]
+        quoted = [e for e in out if not (e.hit.passage_id in seen or seen.add(e.hit.passage_id))]
+        return quoted, candidates
 
     def list_items(self, ev: Evidence) -> list[Evidence]:
         """The items a quoted lead-in announces ("… three principles:" then (a), (b), (c)):
         the answer is in them, so they are quoted too, each citing its own locator."""
         items = []
-        for hit in self.retriever.neighbours(ev.hit.passage_id, before=0, after=self.config.list_items)[1:]:
+        for hit in self.retriever.neighbours(
+            ev.hit.passage_id, before=0, after=self.config.list_items
+        )[1:]:
             if parent_locator(hit.locator) != ev.hit.locator:
                 break
             sentences = split_sentences(hit.text) or [hit.text]
-            items.append(Evidence(hit, ev.score, [Sentence(ev.score, n, t) for n, t in enumerate(sentences[:2])]))
+            items.append(
+                Evidence(
+                    hit, ev.score, [Sentence(ev.score, n, t) for n, t in enumerate(sentences[:2])]
+                )
+            )
         return items
 
     def _doc_language(self, hit: Hit) -> str:
@@ -171,12 +186,11 @@ class ExtractiveComposer:
         lang = result.language if result.language in ("en", "fr", "es") else "en"
         langs = {h.language for h in result.hits[: self.judge.config.passages]}
         qt = QuestionTerms(question, result.language, self.retriever, langs)
-        evidence = self.evidence(result, qt)
-        ranked = sorted((s for ev in evidence for s in ev.sentences), key=lambda s: -s.score)
+        evidence, candidates = self.evidence(result, qt)
         quoted = [ev.hit for ev in evidence]
         hits = quoted + [h for h in result.hits if h not in quoted]
         support = self.judge.judge(
-            qt, hits, [s.text for s in ranked], named=bool(result.named_docs)
+            qt, hits, [s.text for s in candidates], named=bool(result.named_docs)
         )
         report = {"probability": support.probability, **support.parts}
         if not support.supported:

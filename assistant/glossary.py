@@ -364,6 +364,11 @@ CONCEPTS: list[dict[str, list[str]]] = [
         "es": ["reglamento federal de adquisiciones"],
     },
     {
+        "en": ["inter-agency coordination group against trafficking in persons", "ICAT"],
+        "fr": ["groupe interinstitutions de coordination contre la traite des personnes", "ICAT"],
+        "es": ["grupo interinstitucional de coordinacion contra la trata de personas", "ICAT"],
+    },
+    {
         "en": ["vienna forum"],
         "fr": ["forum de vienne"],
         "es": ["foro de viena"],

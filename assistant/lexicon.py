@@ -48,14 +48,22 @@ class Lexicon:
         self._embedder = embedder
         self._cache: OrderedDict[tuple[str, str], list[tuple[str, float]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
 
     @property
     def embedder(self) -> BatchedEmbedder:
-        if self._embedder is None:
-            from indexer.embedders.use import UseEmbedder
+        with self._load_lock:
+            if self._embedder is None:
+                from indexer.embedders.use import UseEmbedder
 
-            self._embedder = UseEmbedder()
-        return self._embedder
+                self._embedder = UseEmbedder()
+                self._embedder.embed_queries(["warm"])  # the weights load on first use
+            return self._embedder
+
+    def warm(self) -> None:
+        """Load the word encoder in the background (about 2 s), while the process does the
+        rest of its start-up: the first question then does not wait for it."""
+        threading.Thread(target=lambda: self.embedder, name="lexicon-warm", daemon=True).start()
 
     def translate(self, terms: list[str], lang: str) -> dict[str, list[tuple[str, float]]]:
         """For each word, its closest words of ``lang`` in the store, above the threshold."""

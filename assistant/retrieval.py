@@ -45,7 +45,7 @@ class RetrievalConfig:
     # cross-lingual matches, and a flat bonus no longer helps on dev (0.0).
     cross_language_bonus: float = 0.0
     synthesis_penalty: float = 0.1  # the project's own measure / question records
-    summary_penalty: float = 0.02  # a passage in another language than its document (a summary)
+    summary_penalty: float = 0.04  # a passage in another language than its document (a summary)
 
 
 class FilterError(ValueError):
@@ -78,6 +78,7 @@ class Retriever:
         self.embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
         self.store = Store(settings, self.embedder.id, create=True)
         self.lexicon = Lexicon(self.store)
+        self.lexicon.warm()
         self._lock = threading.Lock()
         self._doc_countries: dict[tuple[int, str], set[str]] = {}
         self._version: tuple[int, int] | None = None

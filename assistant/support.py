@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from assistant.countries import countries, covered
-from assistant.glossary import translations
+from assistant.glossary import CONCEPTS, find_concepts, translations
 from assistant.lexicon import question_words
 from indexer.language import fold, stem, stopwords, terms, words
 from indexer.models import Hit
@@ -91,7 +91,7 @@ DEADLINE = {
 
 
 def answer_type(question: str, lang: str) -> str:
-    """"quantity", "date", "deadline" or "" for a question, from the way it asks."""
+    """ "quantity", "date", "deadline" or "" for a question, from the way it asks."""
     for kind, patterns in (("deadline", DEADLINE), ("quantity", QUANTITY), ("date", DATE)):
         pattern = patterns.get(lang)
         if pattern and re.search(pattern, question, re.IGNORECASE):
@@ -100,7 +100,9 @@ def answer_type(question: str, lang: str) -> str:
 
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:er)? (?:au \d{{1,2}} |to \d{{1,2}} |al \d{{1,2}} |de )?(?:{_MONTH_RE})|(?:{_MONTH_RE}) \d{{1,2}})\b")
+_DAY_MONTH = re.compile(
+    rf"\b(?:\d{{1,2}}(?:er)? (?:au \d{{1,2}} |to \d{{1,2}} |al \d{{1,2}} |de )?(?:{_MONTH_RE})|(?:{_MONTH_RE}) \d{{1,2}})\b"
+)
 
 
 def figures(text: str) -> tuple[set[str], set[str]]:
@@ -141,11 +143,25 @@ def measured_words(question: str, lang: str) -> list[str]:
     if not m:
         return []
     stop = stopwords(lang) | _MODALS
-    found = [w for w in words(m.group(1)) if w not in stop and w not in _GENERIC_MEASURES and len(w) > 2]
+    found = [
+        w for w in words(m.group(1)) if w not in stop and w not in _GENERIC_MEASURES and len(w) > 2
+    ]
     return found[:1]
 
 
-_MODALS = {"must", "shall", "should", "can", "may", "doit", "doivent", "peut", "debe", "deben", "puede"}
+_MODALS = {
+    "must",
+    "shall",
+    "should",
+    "can",
+    "may",
+    "doit",
+    "doivent",
+    "peut",
+    "debe",
+    "deben",
+    "puede",
+}
 
 
 # What a "what/which" question asks about: "what *fine*", "quelle *stratégie*", "qué *sanción*".
@@ -233,8 +249,9 @@ _NAME = re.compile(r"(?<=[\w,;:] )([A-Z][a-zà-ÿ]{2,}(?:\s+(?:[A-Z][a-zà-ÿ]{2
 @dataclass(frozen=True)
 class SupportConfig:
     passages: int = 3  # top passages the evidence is read from
-    sentences: int = 2  # best sentences the answer type is checked in
+    sentences: int = 4  # best sentences of the candidate passages the answer type is checked in
     name_similarity: float = 0.75  # lexicon closeness needed to take a name as translated
+    off_topic: float = 0.5  # spreads above the probe floor below which a question is off-topic
 
 
 @dataclass
@@ -261,7 +278,9 @@ def specifics(question: str, lang: str = "en") -> list[str]:
     with a capital ("States", "Transparency") are left to coverage, countries to their check."""
     found = [m.group(0) for m in _SPECIFIC.finditer(question)]
     for m in _NAME.finditer(question):
-        found += [w for w in m.group(1).split() if not known_word(w, lang)]
+        found += [
+            w for w in m.group(1).split() if not all(known_word(p, lang) for p in w.split("-") if p)
+        ]
     return list(dict.fromkeys(s.strip(".,;:") for s in found if len(s.strip(".,;:")) > 1))
 
 
@@ -270,7 +289,12 @@ class QuestionTerms:
     translations into the store's passage languages: what "found in a text" means."""
 
     def __init__(
-        self, question: str, qlang: str, retriever: Any, langs: set[str], min_similarity: float = 0.0
+        self,
+        question: str,
+        qlang: str,
+        retriever: Any,
+        langs: set[str],
+        min_similarity: float = 0.0,
     ) -> None:
         self.question, self.qlang, self.retriever = question, qlang, retriever
         self.words = question_words(question, qlang)
@@ -279,9 +303,12 @@ class QuestionTerms:
         lex = getattr(retriever, "lexicon", None)
         self.lexicon: dict[str, dict[str, list[tuple[str, float]]]] = {}
         for lang in langs - {qlang}:
-            found = lex.translate(self.words, lang) if lex is not None and min_similarity < 1 else {}
+            found = (
+                lex.translate(self.words, lang) if lex is not None and min_similarity < 1 else {}
+            )
             self.lexicon[lang] = {
-                w: [(t, sim) for t, sim in near if sim >= min_similarity] for w, near in found.items()
+                w: [(t, sim) for t, sim in near if sim >= min_similarity]
+                for w, near in found.items()
             }
         self._forms: dict[tuple[str, str], set[str]] = {}
 
@@ -348,9 +375,20 @@ class SupportJudge:
         mean, spread = probes.get(lang) or probes.get("en") or (0.80, 0.02)
         return float(mean), max(float(spread), 0.005)
 
-    def mentioned(self, spec: str, qlang: str, hits: list[Hit], evidence: dict[str, set[str]]) -> bool:
+    def mentioned(
+        self,
+        spec: str,
+        qlang: str,
+        hits: list[Hit],
+        evidence: dict[str, set[str]],
+        question: str = "",
+    ) -> bool:
         """Whether a name, acronym or number of the question is in the passages, in any language."""
-        folded = " " + " ".join(fold(f"{h.title} {h.short_title} {h.text}") for h in hits) + " "
+        folded = (
+            " "
+            + " ".join(fold(f"{h.title} {h.short_title} {h.locator} {h.text}") for h in hits)
+            + " "
+        )
         core = re.findall(r"\d+(?:[./-]\d+)*", spec)
         if core:  # "2014/24/EU" is "2014/24/UE" in French: the figures decide
             return all(re.search(rf"(?<![\d.]){re.escape(c)}(?!\d)", folded) for c in core)
@@ -358,6 +396,11 @@ class SupportJudge:
         if acronym and any(initials_match(spec, f"{h.title} {h.short_title}") for h in hits):
             return True  # "UNTOC": United Nations Convention against Transnational Organized Crime
         names = {fold(t) for lang in ("en", "fr", "es") for t in translations(spec, lang)}
+        # The glossary term the name belongs to in the question ("Inter-Agency" in "the
+        # Inter-Agency Coordination Group …"), in any language.
+        for idx, matched in find_concepts(question):
+            if fold(spec) in fold(matched):
+                names |= {fold(t) for lang in ("en", "fr", "es") for t in CONCEPTS[idx][lang]}
         if any(f" {n} " in folded for n in names):
             return True  # "OEA": "Organisation des États américains" in a French text
         toks = [t for t in words(spec) if t not in stopwords(qlang)] or words(spec)
@@ -381,7 +424,7 @@ class SupportJudge:
         missing = [
             spec
             for spec in specifics(question, qlang)
-            if not countries(spec) and not self.mentioned(spec, qlang, top, evidence)
+            if not countries(spec) and not self.mentioned(spec, qlang, top, evidence, question)
         ]
         juris = {h.jurisdiction for h in top}
         for h in top:
@@ -404,6 +447,8 @@ class SupportJudge:
             "named": 1.0 if named else 0.0,
         }
         p = self.model.probability(parts)
+        if parts["closeness"] < self.config.off_topic:
+            p = 0.0  # no closer than questions about something else entirely
         return Support(round(p, 4), p >= self.model.threshold, parts, missing + elsewhere)
 
 

@@ -345,6 +345,12 @@ def enlarge_store(
             doc = variant_meta(entry.doc, k)
             doc["source_path"] = f"{entry.doc.get('source_path', '')}#variant-{k}"
             manifest.entries[doc["doc_id"]] = Entry(**{**vars(entry), "doc": doc})
+    # The lexicon's word vectors and the probe floor travel with the store they describe.
+    for lang in source.term_languages():
+        got = source.terms(lang).get(include=["embeddings"])
+        target.add_terms(lang, got["ids"], np.asarray(got["embeddings"], dtype=np.float32))
+    if source.probes():
+        target.save_probes(source.probes())
     manifest.save()
     return {"passages": target.count(), "sentences": target.sentences.count()}
 
@@ -559,7 +565,7 @@ def rss_child(home: Path, n_questions: int) -> int:
     from assistant.core import Assistant
     from assistant.retrieval import Retriever
 
-    settings = Settings(home=home)
+    settings = Settings(home=home, embed_cache="off")  # throughput of real embedding, no cache
     t0 = time.perf_counter()
     retriever = Retriever(settings)
     assistant = Assistant(settings, retriever=retriever, use_llm=False)
@@ -949,7 +955,7 @@ def run(
 
     base_n, *larger = args.sizes
     folder = work / "corpus"
-    base = Settings(home=work / f"store-{base_n}")
+    base = Settings(home=work / f"store-{base_n}", embed_cache="off")
     saved = work / "indexing.json"
     if args.reuse and saved.exists() and base.manifest_path.exists():
         log(f"1-2. reusing the indexing results and store in {work}")
@@ -958,7 +964,7 @@ def run(
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(base.home, ignore_errors=True)
         log(f"1. building a folder of ~{base_n} passages from {BUNDLED_CORPUS}")
-        res["folder"] = build_folder(folder, base_n, Settings(home=work / "scratch"))
+        res["folder"] = build_folder(folder, base_n, Settings(home=work / "scratch", embed_cache="off"))
         log(
             f"   {res['folder']['files']} files, {res['folder']['passages']} passages; indexing ..."
         )
@@ -970,7 +976,7 @@ def run(
 
     stores: list[tuple[Settings, bool, float]] = [(base, False, 0.0)]
     for n in larger:
-        dst = Settings(home=work / f"store-{n}")
+        dst = Settings(home=work / f"store-{n}", embed_cache="off")
         if args.reuse and dst.manifest_path.exists():
             stores.append((dst, True, math.nan))
             continue

@@ -39,13 +39,19 @@ _KEEP = {
 TOKEN = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
 
 
+# Combining marks left by NFKD: Latin accents, and Arabic short vowels (harakat).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670]+")
+_NON_WORD = re.compile(r"[^\w./'-]+")
+_ELISION = re.compile(r"(?<=\w)'")
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, apostrophes and punctuation spaced: for matching only."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^\w./'-]+", " ", text)
-    text = re.sub(r"(?<=\w)'", "' ", text)  # l'article -> l' article
-    return re.sub(r"\s+", " ", text).strip()
+    text = _COMBINING.sub("", text).casefold()
+    text = _NON_WORD.sub(" ", text)
+    text = _ELISION.sub("' ", text)  # l'article -> l' article
+    return " ".join(text.split())
 
 
 @cache

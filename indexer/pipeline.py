@@ -249,7 +249,7 @@ class Vocabulary:
 
     def backfill(self) -> None:
         """A store indexed before the lexicon existed gets the words of all its passages."""
-        if self.store.count() == 0 or self.store.terms.count() > 0:
+        if self.store.count() == 0 or self.store.term_languages():
             return
         by_lang: dict[str, set[str]] = {}
         for rec, _ in self.store.records():
