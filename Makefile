@@ -33,8 +33,10 @@ run: index
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# ruff, then the import contracts of pyproject.toml (the layers of the code).
 lint: install
 	$(BIN)/ruff check indexer assistant evals tests app.py
+	$(BIN)/lint-imports --no-cache
 
 eval: index
 	$(BIN)/python -m evals --out evals/results

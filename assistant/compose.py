@@ -18,9 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, Citation
+from assistant.answer_type import answer_type, answers_type
 from assistant.messages import message
 from assistant.retrieval import Retriever, SearchResult
-from assistant.support import QuestionTerms, SupportJudge, answer_type, answers_type, text_stems
+from assistant.support import SupportJudge
+from assistant.terms import QuestionTerms, text_stems
 from indexer.chunking import parent_locator, split_sentences
 from indexer.models import Hit
 
@@ -202,7 +204,7 @@ class ExtractiveComposer:
         heads: dict[str, str] = {}
         for ev in evidence:
             n = len(citations) + 1
-            citations.append(Citation.from_hit(n, ev.hit))
+            citations.append(Citation.from_hit(ev.hit, n))
             doc = ev.hit.doc_id
             heads.setdefault(doc, group_heading(ev.hit, lang))
             for s in ev.sentences:

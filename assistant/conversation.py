@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.glossary import find_concepts
 from assistant.refs import jurisdictions, strip_jurisdictions
-from assistant.text import ALL_STOPWORDS, tokens
+from indexer.language import detect, terms
 
 FOLLOW_UP = re.compile(
     r"""^\s*[¿]?\s*(and|what\s+about|how\s+about|same\s+for|et|et\s+pour|qu'en\s+est-il|
@@ -24,7 +24,7 @@ def is_follow_up(question: str) -> bool:
     """Short questions that lean on the previous one: a connector, or no topic of their own."""
     if FOLLOW_UP.match(question):
         return True
-    content = [t for t in tokens(question) if t not in ALL_STOPWORDS]
+    content = terms(question, detect(question))
     return len(content) <= 2 and not find_concepts(question) and bool(jurisdictions(question))
 
 

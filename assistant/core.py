@@ -14,8 +14,9 @@ from assistant.conversation import Conversation
 from assistant.llm import ChatModel, llm_answer, make_chat_model
 from assistant.messages import message
 from assistant.retrieval import FilterError, Retriever
+from assistant.sources import cite
 from assistant.table import Filters
-from assistant.text import detect_language
+from indexer.language import detect
 from indexer.settings import Settings
 
 LLM_PASSAGES = 6
@@ -50,7 +51,7 @@ class Assistant:
         try:
             result = self.retriever.search(resolved, k=self.composer.config.k, filters=filters)
         except FilterError as exc:
-            lang = detect_language(question)
+            lang = detect(question)
             lang = lang if lang in ("en", "fr", "es") else "en"
             return Answer(
                 question=question,
@@ -67,7 +68,7 @@ class Assistant:
         )
         if answer.supported and self.chat_model is not None:
             candidates = [
-                Citation.from_hit(i + 1, h) for i, h in enumerate(result.hits[:LLM_PASSAGES])
+                Citation.from_hit(h, i + 1) for i, h in enumerate(result.hits[:LLM_PASSAGES])
             ]
             answer = llm_answer(self.chat_model, answer, candidates)
         return answer
@@ -80,6 +81,6 @@ def format_answer(answer: Answer) -> str:
         lines.append("\n" + message("sources", answer.language))
         for c in answer.citations:
             lines.append(
-                f"[{c.n}] {c.label(answer.language)}" + (f"\n    {c.url}" if c.url else "")
+                f"[{c.n}] {cite(c, answer.language)}" + (f"\n    {c.url}" if c.url else "")
             )
     return "\n".join(lines)

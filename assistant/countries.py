@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.text import fold
+from indexer.language import fold
 
 # code: names separated by "|" (English, French, Spanish; nouns then adjectives)
 _NAMES = {
@@ -111,7 +111,14 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 # Abbreviations that are also words in lower case ("us"): matched only in capitals.
 _CAPITALS = re.compile(r"(?<![\w.])(US|U\.S\.|UK|UAE|EE\. ?UU\.)(?![\w])")
-_CAPITAL_CODES = {"US": "US", "U.S.": "US", "UK": "GB", "UAE": "AE", "EE.UU.": "US", "EE. UU.": "US"}
+_CAPITAL_CODES = {
+    "US": "US",
+    "U.S.": "US",
+    "UK": "GB",
+    "UAE": "AE",
+    "EE.UU.": "US",
+    "EE. UU.": "US",
+}
 
 
 def countries(text: str) -> set[str]:

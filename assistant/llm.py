@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from assistant.answer import MARKER, Answer, Citation
 from assistant.glossary import translations
 from assistant.messages import message
-from assistant.text import ALL_STOPWORDS, tokens
 from indexer.chunking import split_sentences
+from indexer.language import detect, stem, stopwords, terms, words
 from indexer.settings import Settings
 
 SYSTEM_PROMPT = """You answer questions for government officials about trafficking in persons \
@@ -96,22 +96,24 @@ class Validation:
 
 def _support(sentence: str, texts: list[str], across_languages: bool = True) -> float:
     """Share of the sentence's content words found in ``texts`` (or, across languages,
-    as a glossary translation of them)."""
-    words = [t for t in tokens(MARKER.sub("", sentence)) if t not in ALL_STOPWORDS and len(t) > 2]
-    if not words:
+    as a glossary translation of them), compared as stems of each text's language."""
+    plain = MARKER.sub("", sentence)
+    lang = detect(plain)
+    content = [w for w in words(plain) if len(w) > 2 and w not in stopwords(lang)]
+    if not content:
         return 0.0
     pool: set[str] = set()
     for text in texts:
-        pool.update(tokens(text))
+        pool.update(terms(text, detect(text)))
     found = 0
-    for w in words:
-        variants = {w}
+    for w in content:
+        variants = {stem(w, lang)}
         if across_languages:
             variants |= {
-                t for lang in ("en", "fr", "es") for t in tokens(" ".join(translations(w, lang)))
+                stem(t, other) for other in ("en", "fr", "es") for t in translations(w, other)
             }
         found += bool(variants & pool)
-    return found / len(words)
+    return found / len(content)
 
 
 def planted_instructions(citations: list[Citation]) -> list[str]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.table import PassageTable
-from assistant.text import fold
+from indexer.language import fold
 
 PROVISION = re.compile(
     r"""(?ix)

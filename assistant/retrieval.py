@@ -14,38 +14,19 @@ from typing import Any
 import numpy as np
 
 from assistant.countries import countries
-from assistant.glossary import LANGS
+from assistant.fusion import RetrievalConfig, Signals, dedupe, fuse
 from assistant.lexical import LexicalIndex
 from assistant.lexicon import Lexicon
-from assistant.refs import NameMatcher, jurisdictions, locator_matches, provisions
+from assistant.refs import NameMatcher, jurisdictions, provisions
 from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
-from assistant.text import detect_language, fold
 from indexer.embedders import BatchedEmbedder, make_embedder
+from indexer.language import detect, fold
 from indexer.manifest import Manifest
 from indexer.models import Hit
 from indexer.pipeline import manifest_path
 from indexer.settings import Settings
 from indexer.store import Store
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    """Fusion weights, tuned on the dev half of both evaluation suites (``evals/``)."""
-
-    mode: str = "hybrid"  # hybrid | dense | bm25
-    candidates: int = 60  # per source, before fusion
-    sentence_weight: float = 0.7  # share of the best-sentence cosine in the dense score
-    lexical_weight: float = 0.05  # BM25 (max-normalised) added to the cosine scale
-    name_weight: float = 0.03  # question names the passage's instrument
-    provision_weight: float = 0.04  # question names the passage's article / section
-    jurisdiction_weight: float = 0.03  # question names the passage's jurisdiction
-    footnote_penalty: float = 0.0  # footnotes hold answers too (sources, symbols, dates)
-    # Same-language pairs score higher with the embedder; the lexicon now carries
-    # cross-lingual matches, and a flat bonus no longer helps on dev (0.0).
-    cross_language_bonus: float = 0.0
-    synthesis_penalty: float = 0.1  # the project's own measure / question records
-    summary_penalty: float = 0.04  # a passage in another language than its document (a summary)
 
 
 class FilterError(ValueError):
@@ -99,7 +80,12 @@ class Retriever:
             return
         table = PassageTable.load(self.store)
         # One tuple, swapped at once: a search running in another thread keeps a consistent set.
-        self._state = (table, LexicalIndex(table, self.lexicon), NameMatcher(table), self.store.probes())
+        self._state = (
+            table,
+            LexicalIndex(table, self.lexicon),
+            NameMatcher(table),
+            self.store.probes(),
+        )
         self._version = version
 
     @property
@@ -145,101 +131,69 @@ class Retriever:
     def search(
         self, question: str, k: int = 10, filters: Filters | None = None, **overrides: Any
     ) -> SearchResult:
+        """The ``k`` passages that best answer ``question``, fused from every signal."""
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()
-        table, lexical, names, _ = self._state
-        qlang = detect_language(question)
+        table, _, names, _ = self._state
+        qlang = detect(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
         mask = np.array(table.filtered_mask(filters)) if filters else None
         if mask is not None and not mask.any():
             raise FilterError("no passage matches the filters " + describe(filters))
-        where = chroma_where(filters)
+        hybrid = cfg.mode == "hybrid"
+        signals = Signals(
+            qlang,
+            names.match(question) if hybrid else {},
+            provisions(question) if hybrid else [],
+            jurisdictions(question) if hybrid else set(),
+        )
+        scores, qvec = self.candidates(question, signals, cfg, mask, chroma_where(filters))
+        fused = fuse(scores, lambda pid: table.get(pid).meta, signals, cfg)
+        rerank = self.reranker if hybrid else None
+        keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
+        kept = dedupe(fused, lambda pid: fold(table.get(pid).text)[:300], keep)
+        hits = [
+            table.hit(pid, rank, total, scores[pid]) for rank, (total, pid) in enumerate(kept, 1)
+        ]
+        if rerank is not None:
+            hits = rerank(question, hits, k)
+        return SearchResult(hits, qlang, "", dict(signals.named), qvec, question)
 
+    def candidates(
+        self, question: str, signals: Signals, cfg: RetrievalConfig, mask: Any, where: Any
+    ) -> tuple[dict[str, dict[str, float]], np.ndarray | None]:
+        """The passages worth scoring, with their raw scores: the nearest passages and
+        sentences, the BM25 best, and every passage of an instrument the question names."""
+        table, lexical, _, _ = self._state
         scores: dict[str, dict[str, float]] = {}
         qvec = None
         if cfg.mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed_queries([f"{question}"])[0]
+            qvec = self.embedder.embed_queries([question])[0]
             for pid, cos in self.store.query(qvec, cfg.candidates, where):
                 scores.setdefault(pid, {})["dense"] = cos
             if cfg.sentence_weight > 0:
                 for pid, cos in self.store.query(qvec, cfg.candidates * 2, where, sentences=True):
                     s = scores.setdefault(pid, {})
                     s["sentence"] = max(s.get("sentence", -1.0), cos)
-        lex = None
         if cfg.mode in ("hybrid", "bm25"):
-            lex = lexical.scores(question, qlang)
+            lex = lexical.scores(question, signals.qlang)
             if mask is not None:
                 lex = np.where(mask, lex, 0.0)
-            top = np.argsort(-lex)[: cfg.candidates]
-            for row in top:
+            for row in np.argsort(-lex)[: cfg.candidates]:
                 if lex[row] > 0:
                     scores.setdefault(table.records[row].id, {})["bm25"] = float(lex[row])
-        named = names.match(question) if cfg.mode == "hybrid" else {}
-        provs = provisions(question) if cfg.mode == "hybrid" else []
-        jurs = jurisdictions(question) if cfg.mode == "hybrid" else set()
-        if cfg.mode == "hybrid" and (named or provs):
-            # Passages of a named instrument join the candidates even if both searches missed them.
-            for doc_id in named:
+        if signals.named or signals.provisions:
+            # Passages of a named instrument join even if both searches missed them.
+            for doc_id in signals.named:
                 for row in table.by_doc.get(doc_id, []):
-                    rec = table.records[row]
                     if mask is None or mask[row]:
-                        scores.setdefault(rec.id, {})
+                        scores.setdefault(table.records[row].id, {})
         scores = {pid: s for pid, s in scores.items() if pid in table.pos}
         if qvec is not None:
             self._fill_dense(scores, qvec)
-
-        lex_max = max((s.get("bm25", 0.0) for s in scores.values()), default=0.0)
-        fused: list[tuple[float, str]] = []
-        for pid, s in scores.items():
-            rec = table.get(pid)
-            meta = rec.meta
-            if cfg.mode == "bm25":
-                total = s.get("bm25", 0.0)
-            else:
-                dense = s.get("dense", 0.0)
-                best = max(dense, s.get("sentence", dense))
-                total = (1 - cfg.sentence_weight) * dense + cfg.sentence_weight * best
-                if cfg.mode == "hybrid":
-                    if lex_max > 0:
-                        s["lexical"] = s.get("bm25", 0.0) / lex_max
-                        total += cfg.lexical_weight * s["lexical"]
-                    if meta["doc_id"] in named:
-                        s["name"] = named[meta["doc_id"]]
-                        total += cfg.name_weight * s["name"]
-                    if any(locator_matches(meta.get("locator", ""), p) for p in provs):
-                        s["provision"] = 1.0
-                        total += cfg.provision_weight
-                    if str(meta.get("jurisdiction", "")).upper() in jurs:
-                        s["jurisdiction"] = 1.0
-                        total += cfg.jurisdiction_weight
-                    if meta.get("kind") == "footnote":
-                        total -= cfg.footnote_penalty
-                if meta.get("collection") == "synthesis":
-                    total -= cfg.synthesis_penalty
-                plang = meta.get("language", "")
-                if plang and plang != qlang and qlang in LANGS:
-                    total += cfg.cross_language_bonus
-                if plang and plang != meta.get("doc_language", plang):
-                    total -= cfg.summary_penalty
-            fused.append((total, pid))
-        fused.sort(key=lambda t: (-t[0], t[1]))
-        rerank = self.reranker if cfg.mode == "hybrid" else None
-        keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
-        hits: list[Hit] = []
-        seen_text: set[str] = set()
-        for total, pid in fused:
-            key = fold(table.get(pid).text)[:300]
-            if key in seen_text:
-                continue  # the same words from another copy of a document
-            seen_text.add(key)
-            hits.append(table.hit(pid, len(hits) + 1, total, scores[pid]))
-            if len(hits) >= keep:
-                break
-        if rerank is not None:
-            hits = rerank(question, hits, k)
-        return SearchResult(hits, qlang, "", named, qvec, question)
+        return scores, qvec
 
     def _fill_dense(self, scores: dict[str, dict[str, float]], qvec: np.ndarray) -> None:
         """Cosine for candidates only the lexical side or a name match brought in."""

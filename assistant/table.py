@@ -89,6 +89,25 @@ class PassageTable:
         )
 
 
+def make_filters(
+    types=(), jurisdictions=(), year_from=None, year_to=None, binding=None, languages=(), docs=()
+) -> Filters:
+    """Retrieval filters from what a user chose; ``binding`` is True / False / "yes" / "no"
+    / None. Empty choices are no filter."""
+    if isinstance(binding, bool):
+        binding = "yes" if binding else "no"
+    filters: Filters = {
+        "type": list(types or []),
+        "jurisdiction": list(jurisdictions or []),
+        "year_from": year_from,
+        "year_to": year_to,
+        "binding": binding,
+        "language": list(languages or []),
+        "doc_id": list(docs or []),
+    }
+    return {k: v for k, v in filters.items() if v not in (None, [], "")}
+
+
 def _match(meta: dict[str, Any], key: str, value: Any) -> bool:
     if key == "year_from":
         return meta.get("year", -1) >= int(value)

@@ -73,10 +73,18 @@ def run_store(
                 ]
         answer = assistant.ask(q.question)
         cites = [
-            {"doc_id": c.doc_id, "locator": c.locator, "relevant": is_relevant(c.doc_id, c.text, q.gold)}
+            {
+                "doc_id": c.doc_id,
+                "locator": c.locator,
+                "relevant": is_relevant(c.doc_id, c.text, q.gold),
+            }
             for c in answer.citations
         ]
-        quotes = quotes_verified(answer.answer, {c.n: c.text for c in answer.citations}) if answer.supported else (0, 0)
+        quotes = (
+            quotes_verified(answer.answer, {c.n: c.text for c in answer.citations})
+            if answer.supported
+            else (0, 0)
+        )
         rec.update(
             supported=answer.supported,
             confidence=answer.confidence,
@@ -125,7 +133,9 @@ def answer_metrics(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def summarise(records: Sequence[dict[str, Any]], modes: Sequence[str] = ("hybrid",)) -> dict[str, Any]:
+def summarise(
+    records: Sequence[dict[str, Any]], modes: Sequence[str] = ("hybrid",)
+) -> dict[str, Any]:
     """Metrics by subset for any set of question records."""
     answers: dict[str, list[dict[str, Any]]] = {}
     for rec in records:

@@ -275,7 +275,7 @@ def prepare_store(store: Path, in_place: bool, work: Path) -> Path:
     return copy
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m evals.load", description=__doc__.splitlines()[0])
     p.add_argument("--store", help="data directory to serve (default: $VIGILANCE_HOME/eval-store)")
     p.add_argument(
@@ -289,7 +289,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--paragraphs", type=int, default=60, help="paragraphs of the document indexed meanwhile"
     )
     p.add_argument("--startup-timeout", type=float, default=300.0)
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def start_server(
+    home: Path, port: int, log: Any, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """``vigilance serve`` on ``home`` at 127.0.0.1:``port``, its output going to ``log``
+    (``env``: the server's environment, default this one's)."""
+    env = {**(os.environ if env is None else env), "GRADIO_ANALYTICS_ENABLED": "False"}
+    command = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(home),
+    ]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="vigilance-load-"))
     proc = None
@@ -300,25 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc = write_document(work, args.paragraphs)
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
-        env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
         log = (work / "server.log").open("w")
         t0 = time.monotonic()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "assistant.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--store",
-                str(home),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=REPO_ROOT,
-        )
+        proc = start_server(home, port, log)
         wait_until_up(url, proc, args.startup_timeout)
         startup = time.monotonic() - t0
         sampler = RssSampler(proc.pid)

@@ -120,7 +120,9 @@ def quotes_verified(answer_text: str, cited_texts: dict[int, str]) -> tuple[int,
             continue
         quote = re.sub(r"\s*\[\d+\]", "", line[2:]).strip().rstrip("…").strip()
         total += 1
-        verified += all(" ".join(quote.split()) in " ".join(cited_texts.get(n, "").split()) for n in numbers)
+        verified += all(
+            " ".join(quote.split()) in " ".join(cited_texts.get(n, "").split()) for n in numbers
+        )
     return verified, total
 
 
@@ -160,4 +162,6 @@ def choose_threshold(scores: Sequence[float], answerable: Sequence[bool]) -> Cal
         if best is None or key < best:
             best = key
     assert best is not None
-    return Calibration(threshold=best[2], answerable_refused_rate=best[1], unanswerable_accepted_rate=best[3])
+    return Calibration(
+        threshold=best[2], answerable_refused_rate=best[1], unanswerable_accepted_rate=best[3]
+    )

@@ -9,11 +9,14 @@ will return.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from evals.metrics import Gold, is_relevant
+
+T = TypeVar("T")
 
 EVALS_DIR = Path(__file__).resolve().parent
 QUESTIONS = EVALS_DIR / "questions.jsonl"
@@ -64,22 +67,28 @@ def parse_question(row: dict) -> Question:
     )
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
-    """Every question in the file, in order; duplicate ids are an error."""
-    questions: list[Question] = []
+def read_jsonl(path: Path, parse: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Every row of a JSON-lines question file, parsed, in order; a bad row or a duplicate
+    id is a ValueError naming the file and line."""
+    out: list[T] = []
     seen: set[str] = set()
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            q = parse_question(json.loads(line))
+            q = parse(json.loads(line))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path.name} line {n}: {exc}") from exc
         if q.id in seen:
             raise ValueError(f"{path.name} line {n}: duplicate id {q.id}")
         seen.add(q.id)
-        questions.append(q)
-    return questions
+        out.append(q)
+    return out
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    """Every question in the file, in order; duplicate ids are an error."""
+    return read_jsonl(path, parse_question)
 
 
 def passage_language(text: str) -> str:
@@ -89,9 +98,9 @@ def passage_language(text: str) -> str:
     Spanish summaries outweigh its English points is stored as French throughout. The
     detector is the one retrieval uses for questions.
     """
-    from assistant.text import detect_language
+    from indexer.language import detect
 
-    return detect_language(text)
+    return detect(text)
 
 
 def document_passages(folders: Iterable[Path]) -> dict[str, list[DocPassage]]:
@@ -115,7 +124,9 @@ def gold_passages(question: Question, passages: dict[str, list[DocPassage]]) -> 
     """The passages that count as relevant for a question."""
     hits: list[DocPassage] = []
     for doc_id in dict.fromkeys(g.doc_id for g in question.gold):
-        hits.extend(p for p in passages.get(doc_id, []) if is_relevant(p.doc_id, p.text, question.gold))
+        hits.extend(
+            p for p in passages.get(doc_id, []) if is_relevant(p.doc_id, p.text, question.gold)
+        )
     return hits
 
 
@@ -136,5 +147,7 @@ def problems(questions: Sequence[Question], passages: dict[str, list[DocPassage]
         if q.answerable:
             langs = {p.language for p in gold_passages(q, passages)}
             if langs and q.cross_lingual == (q.language in langs):
-                out.append(f"{q.id}: cross_lingual={q.cross_lingual} but gold languages are {sorted(langs)}")
+                out.append(
+                    f"{q.id}: cross_lingual={q.cross_lingual} but gold languages are {sorted(langs)}"
+                )
     return out

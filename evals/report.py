@@ -24,7 +24,11 @@ ANSWER_ROWS = (
     ("citation_precision", "citations holding the gold"),
     ("quotes_verified", "quotes verbatim in the cited passage"),
 )
-SUBSETS = (("overall", "all questions"), ("same_language", "same language"), ("cross_lingual", "cross-lingual"))
+SUBSETS = (
+    ("overall", "all questions"),
+    ("same_language", "same language"),
+    ("cross_lingual", "cross-lingual"),
+)
 
 
 def fmt(value: Any) -> str:
@@ -58,7 +62,9 @@ def side_by_side(results: dict[str, Any], subset: str, mode: str = "hybrid") -> 
         counts.append(f"{a.get('n_answerable', 0)} + {a.get('n_unanswerable', 0)}")
     rows: list[list[Any]] = [["questions (answerable + unanswerable)", *counts]]
     for key, label in RETRIEVAL_ROWS:
-        rows.append([label, *(v["retrieval"].get(mode, {}).get(subset, {}).get(key) for v in cols.values())])
+        rows.append(
+            [label, *(v["retrieval"].get(mode, {}).get(subset, {}).get(key) for v in cols.values())]
+        )
     for key, label in ANSWER_ROWS:
         rows.append([label, *(v["answers"].get(subset, {}).get(key) for v in cols.values())])
     return table(header, rows)
@@ -71,7 +77,13 @@ def modes_table(results: dict[str, Any], view_name: str, subset: str = "overall"
         s = view["retrieval"].get(mode, {}).get(subset)
         if s:
             rows.append([label, *(s.get(k) for k, _ in RETRIEVAL_ROWS)])
-    return table([f"{VIEW_LABELS.get(view_name, view_name)}, {subset}", *(name for _, name in RETRIEVAL_ROWS)], rows)
+    return table(
+        [
+            f"{VIEW_LABELS.get(view_name, view_name)}, {subset}",
+            *(name for _, name in RETRIEVAL_ROWS),
+        ],
+        rows,
+    )
 
 
 def languages_table(results: dict[str, Any], mode: str = "hybrid") -> str:
@@ -99,7 +111,11 @@ def failures(results: dict[str, Any], limit: int = 40) -> str:
             rank = r.get("rank_hybrid")
             wrong_refusal = r["answerable"] != r["supported"]
             weak = r["answerable"] and (rank is None or rank > 1)
-            first_bad = r["answerable"] and r["supported"] and not (r["citations"] and r["citations"][0]["relevant"])
+            first_bad = (
+                r["answerable"]
+                and r["supported"]
+                and not (r["citations"] and r["citations"][0]["relevant"])
+            )
             if wrong_refusal or weak or first_bad:
                 what = []
                 if wrong_refusal:
@@ -109,7 +125,9 @@ def failures(results: dict[str, Any], limit: int = 40) -> str:
                 if first_bad:
                     what.append("first citation off")
                 top = "; ".join(f"{h['locator']}" for h in r.get("top3", []))
-                rows.append([f"{name}/{r['store']}", r["id"], ", ".join(what), r["question"][:90], top])
+                rows.append(
+                    [f"{name}/{r['store']}", r["id"], ", ".join(what), r["question"][:90], top]
+                )
     return table(["suite/store", "id", "problem", "question", "top 3"], rows[:limit]) + (
         f"\n\n({len(rows)} in all)" if len(rows) > limit else ""
     )

@@ -3,7 +3,7 @@
 - **bundled**: 137 questions over the bundled cards and two evaluation notes
   (``evals/questions.jsonl``), in one store.
 - **user documents**: questions over the French background paper and five English legal
-  texts from ``../shared`` (``evals/userdocs/``), each corpus in a store of its own and
+  texts from ``../shared`` (``evals/userdocs.jsonl``), each corpus in a store of its own and
   both together; skipped, with a message, when ``../shared`` is absent.
 
 Questions are split once by a hash of their id into dev and test halves; tuning looks at
@@ -34,12 +34,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m evals", description=__doc__.splitlines()[0])
     p.add_argument("--suite", choices=("both", "bundled", "userdocs"), default="both")
     p.add_argument(
-        "--split", choices=("test", "dev", "all"), default="test",
+        "--split",
+        choices=("test", "dev", "all"),
+        default="test",
         help="which half of each suite to score (default: test, the half nobody tuned on)",
     )
-    p.add_argument("--modes", default="hybrid", help="retrieval modes to rank with: hybrid,dense,bm25")
-    p.add_argument("--store", help="data directory for the evaluation stores (default: $VIGILANCE_HOME)")
-    p.add_argument("--out", default=str(EVALS_DIR / "results"), help="folder for results.json and results.md")
+    p.add_argument(
+        "--modes", default="hybrid", help="retrieval modes to rank with: hybrid,dense,bm25"
+    )
+    p.add_argument(
+        "--store", help="data directory for the evaluation stores (default: $VIGILANCE_HOME)"
+    )
+    p.add_argument(
+        "--out", default=str(EVALS_DIR / "results"), help="folder for results.json and results.md"
+    )
     p.add_argument("--questions", default=str(QUESTIONS), help=argparse.SUPPRESS)
     p.add_argument("--userdoc-questions", default=str(userdocs.QUESTIONS), help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -53,7 +61,9 @@ def in_split(qid: str, split: str) -> bool:
     return split == "all" or userdocs.split_of(qid) == split
 
 
-def run_bundled(args: argparse.Namespace, settings: Any, embedder: Any, modes: Sequence[str]) -> dict[str, Any]:
+def run_bundled(
+    args: argparse.Namespace, settings: Any, embedder: Any, modes: Sequence[str]
+) -> dict[str, Any]:
     from indexer.pipeline import index_paths
     from indexer.settings import BUNDLED_CORPUS
 
@@ -61,24 +71,37 @@ def run_bundled(args: argparse.Namespace, settings: Any, embedder: Any, modes: S
     summary = index_paths([BUNDLED_CORPUS, EVAL_DOCS], store, embedder=embedder)
     log(f"bundled store: {summary.line()}")
     if summary.failed:
-        raise SystemExit("some bundled documents could not be indexed: " + "; ".join(map(str, summary.problems)))
+        raise SystemExit(
+            "some bundled documents could not be indexed: " + "; ".join(map(str, summary.problems))
+        )
     questions = [q for q in load_questions(Path(args.questions)) if in_split(q.id, args.split)]
     retriever, assistant = _engines(store, embedder)
     records = run_store(retriever, assistant, questions, modes, store="bundled")
-    return {"records": records, "views": {"bundled": summarise(records, modes)}, "passages": len(retriever.table)}
+    return {
+        "records": records,
+        "views": {"bundled": summarise(records, modes)},
+        "passages": len(retriever.table),
+    }
 
 
-def run_userdocs(args: argparse.Namespace, settings: Any, embedder: Any, modes: Sequence[str]) -> dict[str, Any]:
+def run_userdocs(
+    args: argparse.Namespace, settings: Any, embedder: Any, modes: Sequence[str]
+) -> dict[str, Any]:
     if not userdocs.available():
         log(f"user-document suite skipped: its documents are not under {userdocs.shared_dir()}")
         return {"skipped": f"documents not found under {userdocs.shared_dir().name}/"}
-    questions = [q for q in userdocs.load(Path(args.userdoc_questions)) if in_split(q.id, args.split)]
+    questions = [
+        q for q in userdocs.load(Path(args.userdoc_questions)) if in_split(q.id, args.split)
+    ]
     records: list[dict[str, Any]] = []
     passages = {}
     for corpus in userdocs.STORES:
         file_to_doc = userdocs.build_store(settings, corpus, embedder, log)
         store = userdocs.store_settings(settings, corpus)
-        asked = [userdocs.as_question(q, file_to_doc) for q in userdocs.store_questions(questions, corpus)]
+        asked = [
+            userdocs.as_question(q, file_to_doc)
+            for q in userdocs.store_questions(questions, corpus)
+        ]
         retriever, assistant = _engines(store, embedder)
         passages[corpus] = len(retriever.table)
         records += run_store(retriever, assistant, asked, modes, store=corpus)
@@ -117,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         # One vector cache for every evaluation store: the same texts are embedded once.
         embedder = CachedEmbedder(embedder, settings.embed_cache_path)
     results: dict[str, Any] = {
-        "meta": {"date": date.today().isoformat(), "embedder": embedder.id, "split": args.split, "modes": list(modes)},
+        "meta": {
+            "date": date.today().isoformat(),
+            "embedder": embedder.id,
+            "split": args.split,
+            "modes": list(modes),
+        },
         "suites": {},
     }
     if args.suite in ("both", "bundled"):
@@ -128,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = markdown(results)
-    (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "results.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (out / "results.md").write_text(report, encoding="utf-8")
     print(report)
     log(f"wrote {out / 'results.json'} and {out / 'results.md'}")

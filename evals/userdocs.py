@@ -5,7 +5,7 @@ suite measures that, on the 2021 background paper (French, ``../shared/reference
 five real legal texts (English, ``../shared/real-texts/``), each corpus indexed in a store
 of its own and both together, with no sidecar or catalogue (as a new user would).
 
-Questions live in ``evals/userdocs/questions.jsonl``; a gold entry names a file, the
+Questions live in ``evals/userdocs.jsonl``; a gold entry names a file, the
 locator of the passage that holds the answer and a short phrase of that passage (in the
 document's language). Relevance is the phrase found in a passage of that file, and
 ``problems`` checks that the phrase sits under the stated locator.
@@ -21,7 +21,6 @@ passages`` prints every passage with its locator, for whoever writes questions.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -30,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from evals.metrics import Gold, normalise
-from evals.questions import Question
+from evals.questions import Question, read_jsonl
 
 EVALS_DIR = Path(__file__).resolve().parent
-QUESTIONS = EVALS_DIR / "userdocs" / "questions.jsonl"
+QUESTIONS = EVALS_DIR / "userdocs.jsonl"
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 
@@ -131,20 +130,8 @@ def parse(row: dict) -> UserQuestion:
 
 
 def load(path: Path = QUESTIONS) -> list[UserQuestion]:
-    out: list[UserQuestion] = []
-    seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            q = parse(json.loads(line))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path.name} line {n}: {exc}") from exc
-        if q.id in seen:
-            raise ValueError(f"{path.name} line {n}: duplicate id {q.id}")
-        seen.add(q.id)
-        out.append(q)
-    return out
+    """Every question of the suite, in order; duplicate ids are an error."""
+    return read_jsonl(path, parse)
 
 
 @dataclass(frozen=True)
@@ -172,7 +159,9 @@ def same_locator(found: str, gold: str) -> bool:
     return found == gold or (found.startswith(gold + " (") and "fn." not in found[len(gold) :])
 
 
-def problems(questions: Sequence[UserQuestion], passages: dict[str, list[FilePassage]]) -> list[str]:
+def problems(
+    questions: Sequence[UserQuestion], passages: dict[str, list[FilePassage]]
+) -> list[str]:
     """Gold that does not match the documents: a phrase missing from its file, or found
     only under other locators than the one stated."""
     out = []

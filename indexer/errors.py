@@ -20,3 +20,8 @@ class DocumentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked (embedder mismatch, server down,
+    damaged manifest); the message is one line a user can act on."""

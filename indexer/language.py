@@ -138,6 +138,23 @@ def _script(text: str) -> str:
     return best if best != "latin" and counts[best] > counts["latin"] else ""
 
 
+MIN_CONFIDENCE = 0.5  # below this, py3langid is guessing (short titles, mixed text)
+
+
+def detect_document(text: str) -> str:
+    """The language of a document (its first 3,000 characters), or ``"und"`` when there
+    is too little text or the identifier is unsure: a document's language is metadata,
+    better unknown than wrong."""
+    sample = text[:3000]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return "und"
+    by_script = _script(sample)
+    if by_script:
+        return by_script
+    language, confidence = _langid().classify(sample)
+    return language if confidence >= MIN_CONFIDENCE else "und"
+
+
 def detect(text: str, default: str = "en") -> str:
     """The language of a question or passage: ``en``, ``fr``, ``es``, ``ar``, ``zh``, ``ru``
     (or ``de``, ``pt``, ``it``, ``nl``); ``default`` when there is nothing to tell."""

@@ -11,11 +11,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.errors import StoreError
+
 MANIFEST_SCHEMA = 1
+
+
+class ManifestError(StoreError):
+    """The manifest file exists but cannot be read; the message is one line."""
 
 
 @dataclass
@@ -45,17 +52,33 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
+        """The manifest at ``path`` (empty when there is none); ManifestError when the file
+        cannot be read as one, so nobody works from an empty list by mistake."""
         if not path.exists():
             return cls(path)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            # A damaged manifest only costs a re-index: the store itself is intact.
-            return cls(path)
-        if raw.get("schema") != MANIFEST_SCHEMA:
-            return cls(path)
-        entries = {k: Entry(**v) for k, v in raw.get("documents", {}).items()}
+            if not isinstance(raw, dict):
+                raise ValueError("not a JSON object")
+            if raw.get("schema") != MANIFEST_SCHEMA:
+                raise ValueError(f"schema {raw.get('schema')!r}, expected {MANIFEST_SCHEMA}")
+            entries = {k: Entry(**v) for k, v in raw.get("documents", {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+            raise ManifestError(f"the manifest {path} is damaged ({reason})") from exc
         return cls(path, raw.get("embedder", ""), entries)
+
+    @classmethod
+    def recover(cls, path: Path) -> tuple[Manifest, str]:
+        """For the indexer: the manifest, or, when damaged, an empty one after moving the
+        damaged file aside (every file is then indexed again; the store keeps its passages
+        and the vector cache spares most of the embedding). Returns a notice or ""."""
+        try:
+            return cls.load(path), ""
+        except ManifestError as exc:
+            aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+            os.replace(path, aside)
+            return cls(path), f"{exc}; kept as {aside.name}, every file is indexed again"
 
     def by_source(self) -> dict[str, str]:
         """source path → doc_id."""

@@ -21,10 +21,9 @@ from typing import Any
 import yaml
 
 from indexer.errors import DocumentError
+from indexer.language import detect_document
 from indexer.models import DOC_TYPES, binding_value
 
-LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
-MIN_CONFIDENCE = 0.5  # below this, py3langid is guessing (short titles, mixed text)
 _TYPE_SYNONYMS = {
     "law": "legislation", "act": "legislation", "statute": "legislation", "directive": "legislation",
     "convention": "treaty", "protocol": "treaty", "decree": "regulation", "rule": "regulation",
@@ -34,25 +33,10 @@ _TYPE_SYNONYMS = {
 _KEY_ALIASES = {"id": "doc_id", "lang": "language", "adopted": "date", "tags": "topics"}
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    # Our own identifier: py3langid's module-level one is shared, global state.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language among en/fr/es/de/pt/it/nl, else ``"und"``.
-
-    Offline (py3langid); looks at the first 3,000 characters. Too little text,
-    low confidence, or another language gives ``"und"``.
-    """
-    sample = text[:3000]
-    if sum(ch.isalpha() for ch in sample) < 20:
-        return "und"
-    language, confidence = _identifier().classify(sample)
-    return language if language in LANGUAGES and confidence >= MIN_CONFIDENCE else "und"
+    """The language of a document's text, or ``"und"`` when there is too little text or
+    the identifier is unsure (``indexer.language.detect_document``)."""
+    return detect_document(text)
 
 
 # "This Act may be cited as the X." names a statute in its own words (UK, Canada, Australia...).

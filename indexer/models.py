@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 DOC_TYPES = (
@@ -97,8 +97,6 @@ class Document:
     topics: list[str] = field(default_factory=list)
     collection: str = "user"
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @property
     def label(self) -> str:
@@ -172,12 +170,3 @@ class Hit:
     source_path: str = ""
     collection: str = ""
     scores: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def cite_label(self) -> str:
-        """``UK Modern Slavery Act, s. 54(4)`` — how an answer names this source."""
-        name = self.short_title or self.title
-        return f"{name}, {self.locator}" if self.locator else name

@@ -2,52 +2,55 @@
 
 ``index_paths`` is the one entry point used by the CLI, the app and the tests. Bad
 files are reported and skipped, never fatal; unchanged files cost a hash; deleted
-files lose their passages; the manifest is saved after every document.
+files lose their passages; the manifest is saved after every document. Phases: scan
+(hash, parse and chunk what changed; no model), write (embed through the vector cache,
+store, add words to the lexicon), prune (documents whose file is gone), then the
+off-topic probe floor of the store is measured again.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.chunking import CHUNKER_VERSION, chunk_blocks, split_sentences
+from indexer.chunking import CHUNKER_VERSION
+from indexer.documents import (
+    Prepared,
+    Problem,
+    discover,
+    metadata_sha,
+    prepare,
+    sentence_units,
+    sha256_file,
+)
 from indexer.embedcache import CachedEmbedder
 from indexer.embedders import BatchedEmbedder, make_embedder
-from indexer.errors import DocumentError
-from indexer.language import vocabulary
+from indexer.errors import DocumentError, StoreError
 from indexer.manifest import Entry, Manifest
-from indexer.metadata import load_metadata
-from indexer.models import DOC_TYPES, Document, Passage, binding_value
-from indexer.parsers import parse_file, parser_for
+from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
-from indexer.settings import BUNDLED_CORPUS, Settings
-from indexer.store import Store, StoreError
+from indexer.settings import Settings
+from indexer.store import Store
+from indexer.vocabulary import Vocabulary, document_vocabulary
 
-SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
-METADATA_SUFFIXES = {".yaml", ".yml"}
-MIN_SENTENCE_CHARS = 25
-# Bumped when metadata handling or passage storage changes, so old entries re-index.
-PIPELINE_VERSION = "3"
-SYNTHESES = {"measure", "guiding-question"}
+__all__ = [
+    "IndexSummary",
+    "Problem",
+    "discover",
+    "index_paths",
+    "manifest_path",
+    "prepare",
+    "sha256_file",
+]
 
 Progress = Callable[[str, dict[str, Any]], None]
-
-
-@dataclass
-class Problem:
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 @dataclass
@@ -74,190 +77,9 @@ class IndexSummary:
             f"({self.reused} vectors from the cache) in {self.seconds:.1f} s"
         )
 
-
-@dataclass
-class Prepared:
-    """A changed file, parsed and chunked, waiting to be embedded."""
-
-    doc: Document
-    passages: list[Passage]
-    parser: str
-    meta_sha: str = ""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def metadata_sha(path: Path) -> str:
-    """Hash of the metadata files that apply to ``path`` (sidecar, folder catalogue)."""
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for extra in (
-        path.with_name(path.name + ".yaml"),
-        path.with_name(path.name + ".yml"),
-        path.parent / "catalogue.yaml",
-        path.parent / "catalogue.yml",
-    ):
-        if extra.is_file():
-            h.update(extra.name.encode() + b"\0" + extra.read_bytes())
-    return h.hexdigest()
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "doc"
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files to index under the given paths (sorted), and the ones skipped with a reason."""
-    found: list[Path] = []
-    skipped: list[Problem] = []
-    for root in paths:
-        if not root.exists():
-            skipped.append(Problem(str(root), "no such file or folder"))
-            continue
-        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in candidates:
-            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
-            if any(part.startswith((".", "_", "~$")) for part in rel.parts):
-                continue
-            suffix = path.suffix.lower()
-            if suffix in METADATA_SUFFIXES:
-                continue
-            if suffix not in SUPPORTED:
-                skipped.append(Problem(str(path), f"unsupported file type {suffix or '(none)'}"))
-                continue
-            found.append(path.resolve())
-    return sorted(set(found)), skipped
-
-
-def _year(meta: dict[str, Any]) -> int | None:
-    for key in ("year", "date", "adopted"):
-        m = re.match(r"\s*(\d{4})", str(meta.get(key) or ""))
-        if m:
-            return int(m.group(1))
-    return None
-
-
-def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
-    """A ``Document`` from merged metadata; the id is given, or derived from name and path."""
-    doc_id = str(meta.get("doc_id") or meta.get("id") or "")
-    if not doc_id:
-        doc_id = f"{slug(path.stem)}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
-    doc_type = str(meta.get("type") or "other").strip().casefold()
-    status = meta.get("status") or ""
-    if isinstance(status, dict):
-        status = status.get("value", "")
-    bundled = BUNDLED_CORPUS.resolve() in path.parents
-    # The project's own syntheses (gap-analysis measures, guiding questions) are tools,
-    # not sources: retrieval ranks them below the instruments themselves.
-    collection = "user"
-    if bundled:
-        collection = "synthesis" if meta.get("record") in SYNTHESES else "bundled"
-    jurisdiction = meta.get("jurisdiction")
-    if jurisdiction is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
-        jurisdiction = "NO"
-    return Document(
-        doc_id=doc_id,
-        title=str(meta.get("title") or path.stem),
-        short_title=str(meta.get("short_title") or ""),
-        symbol=str(meta.get("symbol") or ""),
-        type=doc_type if doc_type in DOC_TYPES else "other",
-        jurisdiction=str(jurisdiction or "").strip().upper(),
-        date=str(meta.get("date") or meta.get("adopted") or ""),
-        year=_year(meta),
-        binding=binding_value(meta.get("binding")),
-        status=str(status),
-        language=str(meta.get("language") or ""),
-        source_path=str(path),
-        url=str(meta.get("url") or ""),
-        sha256=sha,
-        aliases=[str(a) for a in meta.get("aliases") or []],
-        topics=[str(t) for t in meta.get("topics") or []],
-        collection=collection,
-    )
-
-
-def prepare(path: Path, sha: str, settings: Settings) -> Prepared:
-    """Parse, read metadata and chunk one file. Raises DocumentError on bad input."""
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    parsed = parse_file(path, max_bytes)
-    meta = load_metadata(path, parsed)
-    doc = make_document(path, meta, sha)
-    passages = chunk_blocks(
-        parsed.blocks,
-        doc,
-        max_chars=settings.max_chars,
-        overlap_sentences=settings.overlap_sentences,
-    )
-    if not passages:
-        raise DocumentError(path, "no text found to index")
-    p = parser_for(path)
-    return Prepared(doc, passages, f"{p.name}/{p.version}")
-
-
-def sentence_units(passages: Sequence[Passage], doc: Document) -> list[tuple[str, int, str]]:
-    """(passage_id, n, text) for each sentence of passages that have two or more."""
-    out: list[tuple[str, int, str]] = []
-    for p in passages:
-        sents = [s for s in split_sentences(p.text) if len(s) >= MIN_SENTENCE_CHARS]
-        if len(sents) >= 2:
-            out.extend((p.passage_id, n, s) for n, s in enumerate(sents))
-    return out
-
-
-def document_vocabulary(doc: Document, passages: Sequence[Passage]) -> dict[str, set[str]]:
-    """The content words of a document by passage language (what the lexicon aligns)."""
-    out: dict[str, set[str]] = {}
-    names = f"{doc.title} {doc.short_title}"
-    for p in passages:
-        lang = p.language or doc.language or "und"
-        out.setdefault(lang, set()).update(
-            vocabulary(f"{names} {' '.join(p.heading_path)} {p.text}", lang)
-        )
-    return out
-
-
-class Vocabulary:
-    """Adds the words of indexed documents to the store's lexicon, embedding only new ones."""
-
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store, self.settings = store, settings
-        self._embedder: BatchedEmbedder | None = None
-        self.added = 0
-
-    @property
-    def embedder(self) -> BatchedEmbedder:
-        if self._embedder is None:
-            from indexer.embedders.use import UseEmbedder
-
-            emb: BatchedEmbedder = UseEmbedder()
-            if self.settings.embed_cache_path is not None:
-                emb = CachedEmbedder(emb, self.settings.embed_cache_path)
-            self._embedder = emb
-        return self._embedder
-
-    def add(self, by_lang: dict[str, set[str]]) -> None:
-        for lang, words in sorted(by_lang.items()):
-            new = self.store.missing_terms(lang, words)
-            if new:
-                self.store.add_terms(lang, new, self.embedder.embed_passages(new))
-                self.added += len(new)
-
-    def backfill(self) -> None:
-        """A store indexed before the lexicon existed gets the words of all its passages."""
-        if self.store.count() == 0 or self.store.term_languages():
-            return
-        by_lang: dict[str, set[str]] = {}
-        for rec, _ in self.store.records():
-            meta = rec.meta
-            lang = str(meta.get("language") or "und")
-            text = f"{meta.get('title', '')} {meta.get('short_title', '')} {meta.get('heading', '')} {rec.text}"
-            by_lang.setdefault(lang, set()).update(vocabulary(text, lang))
-        self.add(by_lang)
+    def fail(self, path: Path | str, reason: str) -> None:
+        self.failed += 1
+        self.problems.append(Problem(str(path), reason))
 
 
 @contextmanager
@@ -279,6 +101,122 @@ def manifest_path(settings: Settings) -> Path:
     return settings.manifest_path
 
 
+def chunker_key(settings: Settings, sentence_vectors: bool) -> str:
+    """The chunker's version and every setting that changes passages or vectors: a
+    document indexed under other ones is indexed again."""
+    return (
+        f"{CHUNKER_VERSION}/chars={settings.max_chars}/overlap={settings.overlap_sentences}"
+        f"/sentences={int(sentence_vectors)}"
+    )
+
+
+class Run:
+    """One indexing run's state: the store, the manifest, the embedder, the summary."""
+
+    def __init__(
+        self, settings: Settings, embedder: BatchedEmbedder, rebuild: bool, sentence_vectors: bool
+    ) -> None:
+        self.settings, self.summary = settings, IndexSummary()
+        self.manifest, notice = Manifest.recover(manifest_path(settings))
+        if notice:
+            self.summary.problems.append(Problem(str(self.manifest.path), notice))
+        if settings.embed_cache_path is not None and not isinstance(embedder, CachedEmbedder):
+            embedder = CachedEmbedder(embedder, settings.embed_cache_path)
+        if self.manifest.embedder and self.manifest.embedder != embedder.id and not rebuild:
+            raise StoreError(
+                f"the store was built with embedder {self.manifest.embedder!r}, not {embedder.id!r}: "
+                "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
+            )
+        self.embedder = embedder
+        self.store = Store(settings, embedder.id, rebuild=rebuild)
+        if rebuild:
+            self.manifest.entries.clear()
+        self.manifest.embedder = embedder.id
+        self.lexicon = Vocabulary(self.store, settings)
+        self.lexicon.backfill()
+        self.sentence_vectors = sentence_vectors
+        self.chunker = chunker_key(settings, sentence_vectors)
+        self.by_source = self.manifest.by_source()
+
+    def scan(self, files: list[Path], emit: Progress) -> list[Prepared]:
+        """Hash every file; parse and chunk those that changed (cheap, no model)."""
+        todo: list[Prepared] = []
+        seen: dict[str, str] = {}
+        for i, path in enumerate(files):
+            emit("scan", {"file": str(path), "n": i + 1, "files": len(files)})
+            try:
+                sha, meta_sha = sha256_file(path), metadata_sha(path)
+                parser = parser_for(path)
+                old = self.manifest.entries.get(self.by_source.get(str(path), ""))
+                if old and old.same_pipeline(
+                    sha, f"{parser.name}/{parser.version}", self.chunker, meta_sha
+                ):
+                    self.summary.unchanged += 1
+                    seen[old.doc["doc_id"]] = str(path)
+                    continue
+                prep = prepare(path, sha, self.settings)
+                prep.meta_sha = meta_sha
+                if other := seen.get(prep.doc.doc_id):
+                    raise DocumentError(path, f"duplicate id {prep.doc.doc_id!r} (also {other})")
+                seen[prep.doc.doc_id] = str(path)
+                todo.append(prep)
+            except DocumentError as exc:
+                self.summary.fail(path, exc.reason)
+            except OSError as exc:
+                self.summary.fail(path, f"cannot read: {exc.strerror or exc}")
+        return todo
+
+    def write(self, prep: Prepared) -> None:
+        """Embed (through the cache), store and record one document; the manifest is saved."""
+        doc, passages, summary = prep.doc, prep.passages, self.summary
+        old_id = self.by_source.get(doc.source_path)
+        if old_id and old_id != doc.doc_id:
+            self.store.delete_document(old_id)
+            self.manifest.entries.pop(old_id, None)
+        started, before = time.perf_counter(), getattr(self.embedder, "misses", None)
+        vectors = self.embedder.embed_passages([p.embed_text(doc) for p in passages])
+        sents = sentence_units(passages, doc) if self.sentence_vectors else []
+        svecs = self.embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
+        summary.embed_seconds += time.perf_counter() - started
+        if before is not None:
+            summary.reused += len(passages) + len(sents) - (self.embedder.misses - before)
+        self.store.upsert_document(doc, passages, vectors, sents, svecs)
+        self.lexicon.add(document_vocabulary(doc, passages))
+        summary.passages += len(passages)
+        self.manifest.entries[doc.doc_id] = Entry(
+            doc=asdict(doc),
+            sha256=doc.sha256,
+            parser=prep.parser,
+            chunker=self.chunker,
+            passages=len(passages),
+            meta_sha256=prep.meta_sha,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.manifest.save()
+        summary.indexed += 1
+
+    def prune(self, paths: Sequence[Path], files: list[Path]) -> None:
+        """Documents whose file is gone from an indexed folder lose their passages."""
+        roots = [p.resolve() for p in paths if p.exists()]
+        present = {str(p) for p in files}
+        for doc_id, entry in list(self.manifest.entries.items()):
+            src = Path(entry.doc.get("source_path", ""))
+            under = any(src == r or r in src.parents for r in roots)
+            if under and str(src) not in present and not src.exists():
+                self.store.delete_document(doc_id)
+                del self.manifest.entries[doc_id]
+                self.manifest.save()
+                self.summary.removed += 1
+        self.manifest.save()
+
+    def measure_probes(self) -> None:
+        """The off-topic probe floor, again whenever the store changed (``indexer.probes``)."""
+        floor = self.store.probes()
+        changed = self.summary.indexed or self.summary.removed or not floor
+        if self.store.count() and (changed or floor.get("version") != PROBE_VERSION):
+            self.store.save_probes(probe_floor(self.store, self.embedder))
+
+
 def index_paths(
     paths: Sequence[Path],
     settings: Settings,
@@ -291,118 +229,24 @@ def index_paths(
     """Bring the store up to date with the files under ``paths``."""
     t0 = time.perf_counter()
     emit = progress or (lambda event, info: None)
-    summary = IndexSummary()
     with store_lock(settings):
-        manifest = Manifest.load(manifest_path(settings))
         embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
-        if settings.embed_cache_path is not None and not isinstance(embedder, CachedEmbedder):
-            embedder = CachedEmbedder(embedder, settings.embed_cache_path)
-        if manifest.embedder and manifest.embedder != embedder.id and not rebuild:
-            raise StoreError(
-                f"the store was built with embedder {manifest.embedder!r}, not {embedder.id!r}: "
-                "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
-            )
-        store = Store(settings, embedder.id, rebuild=rebuild)
-        if rebuild:
-            manifest.entries.clear()
-        manifest.embedder = embedder.id
-        lexicon = Vocabulary(store, settings)
-        lexicon.backfill()
-
-        # The chunker's version and every setting that changes passages or vectors: a
-        # document indexed under other ones is indexed again.
-        chunker_id = (
-            f"{CHUNKER_VERSION}/chars={settings.max_chars}/overlap={settings.overlap_sentences}"
-            f"/sentences={int(sentence_vectors)}"
-        )
+        run = Run(settings, embedder, rebuild, sentence_vectors)
         files, skipped = discover(paths)
-        summary.skipped = len(skipped)
-        summary.problems.extend(skipped)
+        run.summary.skipped = len(skipped)
+        run.summary.problems.extend(skipped)
         emit("start", {"files": len(files)})
-
-        # Phase 1: hash everything, parse and chunk what changed (cheap, no model).
-        todo: list[Prepared] = []
-        seen_ids: dict[str, str] = {}
-        by_source = manifest.by_source()
-        for i, path in enumerate(files):
-            emit("scan", {"file": str(path), "n": i + 1, "files": len(files)})
-            try:
-                sha = sha256_file(path)
-                pid = parser_for(path)
-                meta_sha = metadata_sha(path)
-                old = manifest.entries.get(by_source.get(str(path), ""))
-                parser_id = f"{pid.name}/{pid.version}"
-                if old and old.same_pipeline(sha, parser_id, chunker_id, meta_sha):
-                    summary.unchanged += 1
-                    seen_ids[old.doc["doc_id"]] = str(path)
-                    continue
-                prep = prepare(path, sha, settings)
-                prep.meta_sha = meta_sha
-                other = seen_ids.get(prep.doc.doc_id)
-                if other:
-                    raise DocumentError(path, f"duplicate id {prep.doc.doc_id!r} (also {other})")
-                seen_ids[prep.doc.doc_id] = str(path)
-                todo.append(prep)
-            except DocumentError as exc:
-                summary.failed += 1
-                summary.problems.append(Problem(str(path), exc.reason))
-            except OSError as exc:
-                summary.failed += 1
-                summary.problems.append(Problem(str(path), f"cannot read: {exc.strerror or exc}"))
-
-        # Phase 2: embed and write, document by document; manifest saved after each.
+        todo = run.scan(files, emit)
         total = sum(len(p.passages) for p in todo)
         emit("embed", {"passages": total, "documents": len(todo)})
         done = 0
         for prep in todo:
-            doc, passages = prep.doc, prep.passages
-            old_id = by_source.get(doc.source_path)
-            if old_id and old_id != doc.doc_id:
-                store.delete_document(old_id)
-                manifest.entries.pop(old_id, None)
-            # Every changed document is written again; vectors of texts embedded before (a
-            # sidecar edit, a new chunker that keeps most passages) come from the cache.
-            te = time.perf_counter()
-            before = getattr(embedder, "misses", None)
-            vectors = embedder.embed_passages([p.embed_text(doc) for p in passages])
-            sents = sentence_units(passages, doc) if sentence_vectors else []
-            svecs = embedder.embed_passages([f"{doc.label}: {s}" for _, _, s in sents])
-            summary.embed_seconds += time.perf_counter() - te
-            if before is not None:
-                summary.reused += len(passages) + len(sents) - (embedder.misses - before)
-            store.upsert_document(doc, passages, vectors, sents, svecs)
-            lexicon.add(document_vocabulary(doc, passages))
-            summary.passages += len(passages)
-            manifest.entries[doc.doc_id] = Entry(
-                doc=doc.to_dict(),
-                sha256=doc.sha256,
-                parser=prep.parser,
-                chunker=chunker_id,
-                passages=len(passages),
-                meta_sha256=prep.meta_sha,
-                indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            manifest.save()
-            summary.indexed += 1
-            done += len(passages)
-            emit("document", {"doc_id": doc.doc_id, "done": done, "passages": total})
-
-        # Phase 3: documents whose file is gone from an indexed folder lose their passages.
-        roots = [p.resolve() for p in paths if p.exists()]
-        present = {str(p) for p in files}
-        for doc_id, entry in list(manifest.entries.items()):
-            src = Path(entry.doc.get("source_path", ""))
-            under = any(src == r or r in src.parents for r in roots)
-            if under and str(src) not in present and not src.exists():
-                store.delete_document(doc_id)
-                del manifest.entries[doc_id]
-                manifest.save()
-                summary.removed += 1
-        manifest.save()
-        floor = store.probes()
-        changed = summary.indexed or summary.removed or not floor
-        if store.count() and (changed or floor.get("version") != PROBE_VERSION):
-            store.save_probes(probe_floor(store, embedder))
+            run.write(prep)
+            done += len(prep.passages)
+            emit("document", {"doc_id": prep.doc.doc_id, "done": done, "passages": total})
+        run.prune(paths, files)
+        run.measure_probes()
+    summary = run.summary
     summary.seconds = time.perf_counter() - t0
     emit("done", {"summary": summary})
     return summary

@@ -15,15 +15,12 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from indexer.errors import StoreError
 from indexer.models import Document, Passage
 from indexer.probes import METADATA_KEY
 from indexer.settings import Settings
 
 PAGE = 2000  # rows per get() call: keeps memory flat on big stores
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used as asked (embedder mismatch, server down)."""
 
 
 def passage_metadata(p: Passage, doc: Document) -> dict[str, Any]:
@@ -195,9 +192,6 @@ class Store:
         meta = {k: v for k, v in (self.passages.metadata or {}).items() if k != "hnsw:space"}
         meta[METADATA_KEY] = json.dumps(floor, sort_keys=True)
         self.passages.modify(metadata=meta)
-
-    def stored_embedder(self) -> str:
-        return (self.passages.metadata or {}).get("embedder", "")
 
     # -- writing -----------------------------------------------------------------------
     def upsert_document(

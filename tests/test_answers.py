@@ -85,7 +85,9 @@ def test_off_topic_questions_are_refused(assistant, question):
 
 
 def test_answer_names_instrument_year_jurisdiction_and_binding(assistant):
-    answer = assistant.ask("Which companies must publish a modern slavery statement in the UK, above what turnover?")
+    answer = assistant.ask(
+        "Which companies must publish a modern slavery statement in the UK, above what turnover?"
+    )
     first = answer.citations[0]
     assert first.doc_id == "uk-modern-slavery-act-2015"
     assert first.year == 2015 and first.jurisdiction == "GB" and first.binding == "yes"
@@ -94,7 +96,9 @@ def test_answer_names_instrument_year_jurisdiction_and_binding(assistant):
 
 
 def test_cross_language_answer_says_so_and_quotes_the_source_language(assistant):
-    answer = assistant.ask("Which ministries publish the list of subcontractors of their clothing suppliers?")
+    answer = assistant.ask(
+        "Which ministries publish the list of subcontractors of their clothing suppliers?"
+    )
     assert answer.supported
     fr = [c for c in answer.citations if c.language == "fr"]
     assert fr and "sous-traitants" in fr[0].text
@@ -108,11 +112,17 @@ def test_filter_matching_nothing_is_said(assistant):
 
 def test_follow_up_resolves_against_previous_turn(assistant):
     conv = Conversation()
-    first = assistant.ask("Which companies must report on modern slavery in the UK, above what turnover?", conversation=conv)
+    first = assistant.ask(
+        "Which companies must report on modern slavery in the UK, above what turnover?",
+        conversation=conv,
+    )
     assert first.citations[0].jurisdiction == "GB"
     follow = assistant.ask("And in Australia?", conversation=conv)
     assert follow.supported and follow.resolved_question
-    assert "modern slavery" in follow.resolved_question and "australia" in follow.resolved_question.lower()
+    assert (
+        "modern slavery" in follow.resolved_question
+        and "australia" in follow.resolved_question.lower()
+    )
     assert follow.citations[0].jurisdiction == "AU"
     off = assistant.ask("And what about pancakes?", conversation=conv)
     assert check_citations(off) == []

@@ -14,7 +14,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -73,6 +72,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder):
     """``vigilance serve`` on a free port, over eight cards and a document holding markup."""
+    from evals.load import start_server
     from indexer.pipeline import index_paths
 
     home = tmp_path_factory.mktemp("app-home")
@@ -87,20 +87,10 @@ def server(tmp_path_factory, embedder):
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
-    env.update(VIGILANCE_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
+    env.update(VIGILANCE_HOME=str(home))
     log_path = home / "server.log"
     log = log_path.open("w")
-    cmd = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--store",
-        str(home),
-    ]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
+    proc = start_server(home, port, log, env)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, proc, log_path)

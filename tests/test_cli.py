@@ -31,14 +31,31 @@ def indexed(mixed_folder, tmp_path):
 
 
 def test_index_search_and_docs(indexed, mixed_folder):
-    proc = run("search", "publier la liste des sous-traitants", "--json", "-k", "3", env_home=indexed)
+    proc = run(
+        "search", "publier la liste des sous-traitants", "--json", "-k", "3", env_home=indexed
+    )
     hits = json.loads(proc.stdout)["hits"]
     assert hits
-    required = {"rank", "score", "passage_id", "doc_id", "title", "locator", "text", "language",
-                "url", "type", "jurisdiction", "year", "binding"}
+    required = {
+        "rank",
+        "score",
+        "passage_id",
+        "doc_id",
+        "title",
+        "locator",
+        "text",
+        "language",
+        "url",
+        "type",
+        "jurisdiction",
+        "year",
+        "binding",
+    }
     assert required <= set(hits[0])
     assert hits[0]["locator"] == "para. 3" and hits[0]["language"] == "fr"
-    docs = [json.loads(line) for line in run("docs", "--json", env_home=indexed).stdout.splitlines()]
+    docs = [
+        json.loads(line) for line in run("docs", "--json", env_home=indexed).stdout.splitlines()
+    ]
     assert len(docs) == 5 and all(d["passages"] > 0 for d in docs)
     again = run("index", str(mixed_folder), env_home=indexed)
     assert "0 indexed, 5 unchanged" in again.stderr
@@ -47,8 +64,12 @@ def test_index_search_and_docs(indexed, mixed_folder):
 def test_batch_search_loads_once_and_keeps_ids(indexed, tmp_path):
     batch = tmp_path / "q.jsonl"
     batch.write_text(
-        json.dumps({"id": "a", "question": "Who audits uniform suppliers twice a year?", "extra": 1}) + "\n"
-        + json.dumps({"id": 7, "question": "Quand faut-il exclure un fournisseur ?"}) + "\n"
+        json.dumps(
+            {"id": "a", "question": "Who audits uniform suppliers twice a year?", "extra": 1}
+        )
+        + "\n"
+        + json.dumps({"id": 7, "question": "Quand faut-il exclure un fournisseur ?"})
+        + "\n"
     )
     proc = run("search", "--batch", str(batch), "--json", "-k", "2", env_home=indexed)
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -63,8 +84,12 @@ def test_filters_are_never_silently_ignored(indexed):
     assert "no passage matches the filters" in proc.stderr and "Traceback" not in proc.stderr
     proc = run("search", "forced labour", "--language", "fr", "--json", env_home=indexed)
     assert {h["language"] for h in json.loads(proc.stdout)["hits"]} == {"fr"}
-    proc = run("search", "forced labour", "--type", "report", "--non-binding", "--json", env_home=indexed)
-    assert {(h["type"], h["binding"]) for h in json.loads(proc.stdout)["hits"]} == {("report", "no")}
+    proc = run(
+        "search", "forced labour", "--type", "report", "--non-binding", "--json", env_home=indexed
+    )
+    assert {(h["type"], h["binding"]) for h in json.loads(proc.stdout)["hits"]} == {
+        ("report", "no")
+    }
 
 
 def test_errors_are_one_line(tmp_path):
@@ -90,5 +115,7 @@ def test_index_exit_code_when_a_file_fails(tmp_path):
 
 def test_help_has_examples():
     for cmd in ("index", "search", "docs", "ask"):
-        out = subprocess.run([sys.executable, "-m", "assistant.cli", cmd, "--help"], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", cmd, "--help"], capture_output=True, text=True
+        ).stdout
         assert "Examples" in out, cmd

@@ -111,10 +111,24 @@ def test_threshold_needs_matching_inputs():
 
 def _record(qid, store, answerable, supported, rels=(), first_ok=False, cross=False, lang="en"):
     cites = [{"doc_id": "d", "locator": "p", "relevant": first_ok}] if supported else []
-    rec = {"id": qid, "store": store, "language": lang, "answerable": answerable, "cross_lingual": cross,
-           "question": qid, "supported": supported, "citations": cites, "quotes": [1, 1] if supported else [0, 0]}
+    rec = {
+        "id": qid,
+        "store": store,
+        "language": lang,
+        "answerable": answerable,
+        "cross_lingual": cross,
+        "question": qid,
+        "supported": supported,
+        "citations": cites,
+        "quotes": [1, 1] if supported else [0, 0],
+    }
     if answerable:
-        rec.update(rels_hybrid=list(rels), rank_hybrid=first_relevant_rank(list(rels)), n_relevant=1, top3=[])
+        rec.update(
+            rels_hybrid=list(rels),
+            rank_hybrid=first_relevant_rank(list(rels)),
+            n_relevant=1,
+            top3=[],
+        )
     return rec
 
 
@@ -141,11 +155,16 @@ def test_markdown_report_puts_the_suites_side_by_side_and_hides_test_failures():
     view = summarise(records)
     results = {
         "meta": {"date": "2026-12-02", "split": "test", "embedder": "e", "modes": ["hybrid"]},
-        "suites": {"bundled": {"views": {"bundled": view}, "records": records},
-                   "userdocs": {"views": {"own_store": view, "combined_store": view}, "records": records}},
+        "suites": {
+            "bundled": {"views": {"bundled": view}, "records": records},
+            "userdocs": {"views": {"own_store": view, "combined_store": view}, "records": records},
+        },
     }
     text = markdown(results)
-    assert "| all questions | bundled cards | user docs, own store | user docs, combined store |" in text
+    assert (
+        "| all questions | bundled cards | user docs, own store | user docs, combined store |"
+        in text
+    )
     assert "| hit@5 | 1.000 | 1.000 | 1.000 |" in text
     assert "| unanswerable refused | 0.000 | 0.000 | 0.000 |" in text
     assert "Questions to look at" not in text  # reading test failures would be tuning on them
@@ -191,8 +210,16 @@ def test_gold_phrases_are_in_passage_text_not_front_matter(questions, passages):
 
 
 def test_loading_rejects_duplicate_ids(tmp_path):
-    row = {"id": "q001", "question": "?", "language": "en", "answerable": False, "cross_lingual": False,
-           "gold": [], "expect": "refuse", "category": "off-topic"}
+    row = {
+        "id": "q001",
+        "question": "?",
+        "language": "en",
+        "answerable": False,
+        "cross_lingual": False,
+        "gold": [],
+        "expect": "refuse",
+        "category": "off-topic",
+    }
     path = tmp_path / "q.jsonl"
     path.write_text(json.dumps(row) + "\n" + json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate id q001"):
@@ -200,8 +227,16 @@ def test_loading_rejects_duplicate_ids(tmp_path):
 
 
 def test_loading_rejects_answerable_question_without_gold(tmp_path):
-    row = {"id": "q001", "question": "?", "language": "en", "answerable": True, "cross_lingual": False,
-           "gold": [], "expect": "x", "category": "c"}
+    row = {
+        "id": "q001",
+        "question": "?",
+        "language": "en",
+        "answerable": True,
+        "cross_lingual": False,
+        "gold": [],
+        "expect": "x",
+        "category": "c",
+    }
     path = tmp_path / "q.jsonl"
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="need gold"):
@@ -212,4 +247,7 @@ def test_quote_verification():
     from evals.metrics import quotes_verified
 
     text = "What the sources say:\nUK:\n- turnover of GBP 36 million. [1]\n- Invented claim. [2]"
-    assert quotes_verified(text, {1: "a turnover of GBP 36 million.", 2: "something else"}) == (1, 2)
+    assert quotes_verified(text, {1: "a turnover of GBP 36 million.", 2: "something else"}) == (
+        1,
+        2,
+    )

@@ -21,11 +21,21 @@ def test_detect_language(text: str, expected: str) -> None:
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["", "Guide", "Открытые закупки и торговля людьми в цепочках поставок товаров"]
-)
+@pytest.mark.parametrize("text", ["", "Guide", "12.3 / 45"])
 def test_detect_language_unknown(text: str) -> None:
     assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Открытые закупки и торговля людьми в цепочках поставок товаров", "ru"),
+        ("المشتريات العامة والاتجار بالأشخاص في سلاسل الإمداد", "ar"),
+        ("公共采购和供应链中的人口贩运与强迫劳动问题", "zh"),
+    ],
+)
+def test_the_other_un_languages_are_told_by_their_script(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
 
 
 def test_inferred_only(tmp_path: Path) -> None:
@@ -156,7 +166,9 @@ def test_multimarkdown_header_gives_title_and_is_not_indexed(tmp_path: Path) -> 
 
 def test_a_body_opening_with_a_colon_line_is_not_a_header(tmp_path: Path) -> None:
     path = tmp_path / "memo.md"
-    path.write_text("Note: suppliers must report.\n\n# Procurement memo\n\nText.\n", encoding="utf-8")
+    path.write_text(
+        "Note: suppliers must report.\n\n# Procurement memo\n\nText.\n", encoding="utf-8"
+    )
     parsed = parse_file(path, 10**6)
     assert parsed.blocks[0].text.startswith("Note: suppliers")
     assert load_metadata(path, parsed)["title"] == "Procurement memo"
@@ -164,5 +176,8 @@ def test_a_body_opening_with_a_colon_line_is_not_a_header(tmp_path: Path) -> Non
 
 def test_generic_first_heading_does_not_name_the_document(tmp_path: Path) -> None:
     path = tmp_path / "statute.txt"
-    path.write_text("Short Title\n\nModern Slavery Reporting Act\n\n1 Every entity must report.\n", encoding="utf-8")
+    path.write_text(
+        "Short Title\n\nModern Slavery Reporting Act\n\n1 Every entity must report.\n",
+        encoding="utf-8",
+    )
     assert load_metadata(path, parse_file(path, 10**6))["title"] == "Modern Slavery Reporting Act"

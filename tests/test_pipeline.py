@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import signal
@@ -75,7 +74,9 @@ def test_mixed_folder_is_indexed_with_locators(mixed_folder, settings, counting)
     assert not any("FICTIONAL/WG/2025/1" in r.text for r in records.values())
     assert any(r.meta["kind"] == "footnote" and "treasury" in r.text for r in records.values())
     # The HTML script and navigation never reach the store.
-    assert not any("do not index me" in r.text or "Menu navigation" in r.text for r in records.values())
+    assert not any(
+        "do not index me" in r.text or "Menu navigation" in r.text for r in records.values()
+    )
     assert digest(mixed_folder) == before  # sources untouched
 
 
@@ -92,7 +93,9 @@ def test_changed_and_deleted_files(mixed_folder, settings, counting):
     store = Store(settings, counting.id)
     total = store.count()
     act = mixed_folder / "act-en.txt"
-    act.write_text(act.read_text() + "\nSection 3\n(1) Suppliers must train their buyers every year.\n")
+    act.write_text(
+        act.read_text() + "\nSection 3\n(1) Suppliers must train their buyers every year.\n"
+    )
     (mixed_folder / "guidance.html").unlink()
     counting.texts = 0
     summary = index_paths([mixed_folder], settings, embedder=counting)
@@ -117,7 +120,9 @@ def test_metadata_sidecar_edit_reindexes(mixed_folder, settings, counting):
     assert summary.reused > 0
     metas = [rec.meta for rec, _ in Store(settings, counting.id).records()]
     act = [m for m in metas if m["jurisdiction"] == "XK"]
-    assert act and all(m["type"] == "legislation" and m["binding"] == "yes" and m["year"] == 2022 for m in act)
+    assert act and all(
+        m["type"] == "legislation" and m["binding"] == "yes" and m["year"] == 2022 for m in act
+    )
     # A new title is part of what the embedder reads: that document's vectors are new.
     (mixed_folder / "act-en.txt.yaml").write_text("title: Fictional Procurement Integrity Act\n")
     index_paths([mixed_folder], settings, embedder=counting)
@@ -128,7 +133,7 @@ def test_metadata_sidecar_edit_reindexes(mixed_folder, settings, counting):
 
 def test_changing_the_passage_size_reindexes_unchanged_files(mixed_folder, settings, counting):
     index_paths([mixed_folder], settings, embedder=counting)
-    smaller = dataclasses.replace(settings, max_chars=300)
+    smaller = settings.replace(max_chars=300)
     summary = index_paths([mixed_folder], smaller, embedder=counting)
     assert summary.indexed == 5 and summary.unchanged == 0
     longest = max(len(rec.text) for rec, _ in Store(smaller, counting.id).records())
@@ -157,7 +162,9 @@ def test_bad_files_are_reported_and_the_rest_indexed(mixed_folder, settings, cou
     (mixed_folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(300))
     (mixed_folder / "empty.txt").write_bytes(b"")
     (mixed_folder / "binary.txt").write_bytes(bytes(range(256)) * 20)
-    (mixed_folder / "latin1.txt").write_bytes("March\xe9s publics et travail forc\xe9 en Norlande.\n".encode("cp1252"))
+    (mixed_folder / "latin1.txt").write_bytes(
+        "March\xe9s publics et travail forc\xe9 en Norlande.\n".encode("cp1252")
+    )
     (mixed_folder / "bad-encoding.txt").write_bytes(b"Proc\x81\x8d\x90 ment " * 50)
     (mixed_folder / "slides.pptx").write_bytes(b"PK\x03\x04 not really")
     big = mixed_folder / "big.txt"

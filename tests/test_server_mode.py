@@ -30,7 +30,16 @@ def chroma_binary() -> str:
 def chroma_server(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
-        [chroma_binary(), "run", "--path", str(tmp_path / "chroma"), "--port", str(port), "--host", "127.0.0.1"],
+        [
+            chroma_binary(),
+            "run",
+            "--path",
+            str(tmp_path / "chroma"),
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
@@ -62,7 +71,9 @@ def test_index_and_search_through_a_chroma_server(chroma_server, mixed_folder, t
     # Nothing was written to a local Chroma directory: the data is on the server.
     assert not (settings.store_dir / "chroma").exists()
     retriever = Retriever(settings, embedder=embedder)
-    hits = retriever.search("Who must a contracting authority exclude for forced labour convictions?", k=3).hits
+    hits = retriever.search(
+        "Who must a contracting authority exclude for forced labour convictions?", k=3
+    ).hits
     assert hits and hits[0].locator.startswith("s. 1(1)")
     again = index_paths([mixed_folder], settings, embedder=embedder)
     assert (again.indexed, again.unchanged) == (0, 5)

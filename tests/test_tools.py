@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from assistant.answer import MARKER
 from assistant.cli import main
+from assistant.sources import Source, cite
 from assistant.tools import brief as brief_mod
 from assistant.tools import compare as compare_mod
 from assistant.tools import gap as gap_mod
@@ -22,7 +24,13 @@ from assistant.tools.records import load_corpus, parse_point, shorten
 from indexer.settings import BUNDLED_CORPUS, Settings
 
 UK = "uk-modern-slavery-act-2015"
-STORE_CARDS = [UK, "de-lksg-2021", "fr-loi-vigilance-2017", "eu-directive-2014-24", "us-far-52-222-50"]
+STORE_CARDS = [
+    UK,
+    "de-lksg-2021",
+    "fr-loi-vigilance-2017",
+    "eu-directive-2014-24",
+    "us-far-52-222-50",
+]
 
 
 # -- records --------------------------------------------------------------------------------
@@ -76,12 +84,12 @@ def test_compare_uk_row_cites_the_threshold_point():
     row = table.rows[0]
     covered = row.cells["covered"]
     assert "36 million" in covered.value
-    assert covered.locator.startswith("point 2 (s. 54(2)")
-    assert covered.url.startswith("https://www.legislation.gov.uk/")
+    assert covered.source.locator.startswith("point 2 (s. 54(2)")
+    assert covered.source.url.startswith("https://www.legislation.gov.uk/")
     assert row.value("jurisdiction") == "GB" and row.value("binding") == "yes"
     assert "as of" in row.value("status")
-    assert row.cells["sanctions"].locator.startswith("point 6")
-    assert row.to_dict()["cells"]["covered"]["locator"] == covered.locator
+    assert row.cells["sanctions"].source.locator.startswith("point 6")
+    assert asdict(row)["cells"]["covered"]["source"]["locator"] == covered.source.locator
 
 
 def test_compare_filters_and_unknown_filter():
@@ -107,11 +115,16 @@ def test_compare_leaves_a_cell_empty_when_no_point_fits(tmp_path):
     (cards / "x-act.md").write_text(
         "---\nid: x-act\ntitle: X Act\ntype: legislation\njurisdiction: NO\nbinding: yes\n"
         "status: {value: in force, as_of: 2026-01-01}\nurl: https://example.org/x\n---\n# X Act\n\n"
-        "1. Origin: drafted in 2020.\n2. Fines (s. 9): up to EUR 10,000.\n", encoding="utf-8")
+        "1. Origin: drafted in 2020.\n2. Fines (s. 9): up to EUR 10,000.\n",
+        encoding="utf-8",
+    )
     table = compare_mod.compare_table(corpus=load_corpus(tmp_path))
     row = table.rows[0]
     assert row.value("jurisdiction") == "NO"  # not YAML's false
-    assert row.value("sanctions") == "up to EUR 10,000." and row.cells["sanctions"].locator == "point 2 (s. 9)"
+    assert (
+        row.value("sanctions") == "up to EUR 10,000."
+        and row.cells["sanctions"].source.locator == "point 2 (s. 9)"
+    )
     assert row.value("covered") == row.value("obligation") == row.value("procurement") == ""
 
 
@@ -167,16 +180,21 @@ def test_every_missing_measure_is_recommended_and_its_examples_cited(measures):
     corpus = load_corpus()
     report = gap_mod.gap_analysis([])
     assert report.problems == []
-    assert [g.theme for g in report.missing] == [t for t in gap_mod.THEMES if t in {g.theme for g in report.missing}]
+    assert [g.theme for g in report.missing] == [
+        t for t in gap_mod.THEMES if t in {g.theme for g in report.missing}
+    ]
     for group in report.missing:
         for m in group.measures:
             assert m.recommended_by, m.id
-            assert all(r.title and r.id in corpus.records for r in m.recommended_by)
+            assert all(r.title and r.doc_id in corpus.records for r in m.recommended_by)
             assert m.what.text and m.what.source.locator.startswith("point ")
             for ex in m.examples:
-                card = corpus.get(ex.card_id)
-                assert ex.locator in {p.locator for p in card.points}, (m.id, ex.card_id)
-                assert ex.url == card.url and ex.short_title and ex.text
+                card = corpus.get(ex.source.doc_id)
+                assert ex.source.locator in {p.locator for p in card.points}, (
+                    m.id,
+                    ex.source.doc_id,
+                )
+                assert ex.source.url == card.url and ex.source.name and ex.source.text
 
 
 def test_example_is_the_point_the_measure_names(tmp_path):
@@ -187,20 +205,29 @@ def test_example_is_the_point_the_measure_names(tmp_path):
         "---\nid: r-act\ntitle: Ruritania Supply Act\nshort_title: RSA\ntype: legislation\n"
         "jurisdiction: RU\nurl: https://example.org/rsa\n---\n# RSA\n\n"
         "1. Status: in force since 2022.\n2. Companies covered (§ 1): firms with 1,000 staff.\n"
-        "3. Public procurement (§ 22): a fined company is excluded from public contracts.\n", encoding="utf-8")
+        "3. Public procurement (§ 22): a fined company is excluded from public contracts.\n",
+        encoding="utf-8",
+    )
     (tmp_path / "recommendations" / "wg-x.md").write_text(
         "---\nid: wg-x\nrecord: wg-recommendation\ntitle: Exclude offenders\nsymbol: WG/1\nurl: ''\n---\n"
-        "# WG\n\n1. Recommendation (para. 4): exclude offenders.\n", encoding="utf-8")
+        "# WG\n\n1. Recommendation (para. 4): exclude offenders.\n",
+        encoding="utf-8",
+    )
     (tmp_path / "recommendations" / "measure-x.md").write_text(
         "---\nid: measure-x\nrecord: measure\ntitle: Exclude fined companies\ntheme: exclusion-debarment\n"
         "recommended_by: [wg-x]\nexamples: [r-act]\nurl: ''\n---\n# Measure: Exclude fined companies\n\n"
         "1. What it is: buyers exclude companies fined for supply-chain failures.\n"
-        "2. Ruritania (RSA, § 22): exclusion after a fine.\n", encoding="utf-8")
+        "2. Ruritania (RSA, § 22): exclusion after a fine.\n",
+        encoding="utf-8",
+    )
     corpus = load_corpus(tmp_path)
     report = gap_mod.gap_analysis([], corpus=corpus)
     (measure,) = report.missing[0].measures
-    assert [e.locator for e in measure.examples] == ["point 3 (§ 22)"]
-    assert measure.recommended_by[0].cite() == "Exclude offenders (WG/1), point 1 (para. 4)"
+    assert [e.source.locator for e in measure.examples] == ["point 3 (§ 22)"]
+    assert (
+        cite(measure.recommended_by[0], style="short")
+        == "Exclude offenders (WG/1), point 1 (para. 4)"
+    )
     with pytest.raises(gap_mod.UnknownMeasures) as err:
         gap_mod.gap_analysis(["measure-x", "measure-y"], corpus=corpus)
     assert err.value.ids == ["measure-y"] and "measure-y" in str(err.value)
@@ -215,13 +242,15 @@ def test_gap_exports_markdown_and_docx(measures, tmp_path):
         assert f"### {group.label}" in md
     assert all(mid in md for mid in report.missing_ids)
     path = gap_mod.export_report(report, tmp_path / "r.docx")
-    headings = [p.text for p in docx.Document(path).paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in docx.Document(path).paragraphs if p.style.name.startswith("Heading")
+    ]
     assert report.missing[0].label in headings
     body = "\n".join(p.text for p in docx.Document(path).paragraphs)
     first = report.missing[0].measures[0]
     assert first.what.source.locator in body
     if first.examples:
-        assert first.examples[0].locator in body
+        assert first.examples[0].source.locator in body
 
 
 def test_checklist_and_reading_measure_ids(measures, tmp_path):
@@ -244,9 +273,11 @@ def test_quiz_pairs_are_points_with_citations():
     card = corpus.get(UK)
     texts = {p.locator: p.text for p in card.points}
     for pair in quiz.pairs:
-        assert pair.card_id == UK and pair.url == card.url
-        assert pair.locator in texts
-        assert texts[pair.locator].lower() in pair.answer.lower()  # the answer is the point itself
+        assert pair.source.doc_id == UK and pair.source.url == card.url
+        assert pair.source.locator in texts
+        assert (
+            texts[pair.source.locator].lower() in pair.answer.lower()
+        )  # the answer is the point itself
         assert pair.question.startswith("UK Modern Slavery Act:") and pair.verified is None
     assert quiz.pairs[0].question == "UK Modern Slavery Act: who must comply?"
     assert "36 million" in quiz.pairs[0].answer
@@ -258,11 +289,11 @@ def test_quiz_pairs_are_points_with_citations():
 def test_quiz_topic_selection_and_errors():
     corpus = load_corpus()
     quiz = quiz_mod.make_quiz(topics=["recruitment-fees"], instruments=["de-lksg-2021"], n=12)
-    assert quiz.pairs[0].card_id == "de-lksg-2021"
+    assert quiz.pairs[0].source.doc_id == "de-lksg-2021"
     for pair in quiz.pairs[1:]:
-        card = corpus.get(pair.card_id)
-        assert pair.card_id == "de-lksg-2021" or "recruitment-fees" in card.topics
-    assert len({p.card_id for p in quiz.pairs}) > 1
+        card = corpus.get(pair.source.doc_id)
+        assert pair.source.doc_id == "de-lksg-2021" or "recruitment-fees" in card.topics
+    assert len({p.source.doc_id for p in quiz.pairs}) > 1
     with pytest.raises(ValueError, match="no-such-card"):
         quiz_mod.make_quiz(instruments=["no-such-card"])
     with pytest.raises(ValueError, match="no-such-topic"):
@@ -271,7 +302,11 @@ def test_quiz_topic_selection_and_errors():
 
 def test_anki_file_is_two_escaped_semicolon_fields(tmp_path):
     quiz = quiz_mod.make_quiz(instruments=[UK], n=3)
-    quiz.pairs.append(quiz_mod.QAPair("A & B <x>?", 'Say "yes"; then stop.', UK, "UK MSA", "point 1", "", "generic"))
+    quiz.pairs.append(
+        quiz_mod.QAPair(
+            "A & B <x>?", 'Say "yes"; then stop.', Source(UK, "UK MSA", "point 1"), "generic"
+        )
+    )
     path = quiz_mod.export_quiz(quiz, tmp_path / "deck.csv", anki=True)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[:2] == ["#separator:semicolon", "#html:true"]
@@ -292,10 +327,10 @@ def test_quiz_markdown_and_docx(tmp_path):
 
     quiz = quiz_mod.make_quiz(instruments=[UK], n=3)
     md = quiz_mod.export_quiz(quiz, tmp_path / "q.md").read_text(encoding="utf-8")
-    assert md.count("*Source: UK Modern Slavery Act, point ") == 3
+    assert md.count("*Source: UK Modern Slavery Act (2015 c. 30), point ") == 3
     path = quiz_mod.export_quiz(quiz, tmp_path / "q.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
-    assert quiz.pairs[0].question in text and quiz.pairs[0].locator in text
+    assert quiz.pairs[0].question in text and quiz.pairs[0].source.locator in text
 
 
 # -- with a real Assistant ---------------------------------------------------------------------
@@ -329,7 +364,9 @@ def test_brief_numbers_citations_across_the_pack(assistant, tmp_path):
     import docx
 
     questions = [
-        brief_mod.BriefQuestion("1", "Which companies must publish a modern slavery statement in the UK?"),
+        brief_mod.BriefQuestion(
+            "1", "Which companies must publish a modern slavery statement in the UK?"
+        ),
         brief_mod.BriefQuestion("2", "Which companies are covered by the German LkSG?"),
         brief_mod.BriefQuestion("3", "What is the boiling point of mercury?"),
         brief_mod.BriefQuestion("4", "Who must publish a slavery and human trafficking statement?"),
@@ -394,7 +431,11 @@ def cli(store, embedder, monkeypatch):
 
 def test_cli_compare(cli, tmp_path):
     result = cli("compare", "--instrument", UK)
-    assert result.exit_code == 0 and "36 million" in result.output and "point 2 (s. 54(2)" in result.output
+    assert (
+        result.exit_code == 0
+        and "36 million" in result.output
+        and "point 2 (s. 54(2)" in result.output
+    )
     out = tmp_path / "t.xlsx"
     assert cli("compare", "--jurisdiction", "GB", "--out", str(out)).exit_code == 0 and out.exists()
     data = json.loads(cli("compare", "--topic", "due-diligence", "--json").output)
@@ -407,7 +448,11 @@ def test_cli_gap(cli, measures, tmp_path):
     have = tmp_path / "have.txt"
     have.write_text(f"{measures[0].id}\nmeasure-made-up\n", encoding="utf-8")
     bad = cli("gap", "--have", str(have))
-    assert bad.exit_code == 1 and "measure-made-up" in bad.output and len(bad.output.strip().splitlines()) == 1
+    assert (
+        bad.exit_code == 1
+        and "measure-made-up" in bad.output
+        and len(bad.output.strip().splitlines()) == 1
+    )
     have.write_text(json.dumps([measures[0].id]), encoding="utf-8")
     out = tmp_path / "report.docx"
     result = cli("gap", "--have", str(have), "--out", str(out))
@@ -424,20 +469,28 @@ def test_cli_quiz(cli, tmp_path):
     assert lines[0] == "#separator:semicolon" and len(lines) == 2 + 4
     shown = cli("quiz", "--topic", "due-diligence", "-n", "2")
     assert shown.output.count("*Source: ") == 2
-    verified = cli("quiz", "--instrument", UK, "-n", "2", "--verify", "--store", cli.store, "--json")
+    verified = cli(
+        "quiz", "--instrument", UK, "-n", "2", "--verify", "--store", cli.store, "--json"
+    )
     assert all(p["verified"] for p in json.loads(verified.output)["pairs"])
     assert cli("quiz", "--instrument", "nope").exit_code == 1
 
 
 def test_cli_brief(cli, tmp_path):
     questions = tmp_path / "q.txt"
-    questions.write_text("Who must publish a modern slavery statement?\n\nWhat does the LkSG require?\n",
-                         encoding="utf-8")
+    questions.write_text(
+        "Who must publish a modern slavery statement?\n\nWhat does the LkSG require?\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "pack.md"
-    result = cli("brief", "--questions", str(questions), "--store", cli.store, "--out", str(out), "--no-llm")
+    result = cli(
+        "brief", "--questions", str(questions), "--store", cli.store, "--out", str(out), "--no-llm"
+    )
     assert result.exit_code == 0
     md = out.read_text(encoding="utf-8")
-    assert "## 1 Who must publish" in md and "## 2 What does the LkSG require?" in md and "[1]" in md
+    assert (
+        "## 1 Who must publish" in md and "## 2 What does the LkSG require?" in md and "[1]" in md
+    )
     guiding = cli("brief", "--lang", "fr", "--store", cli.store, "--no-llm")
     expected = brief_mod.guiding_questions("fr")
     assert guiding.exit_code == 0 and guiding.output.count("\n## (") == len(expected)

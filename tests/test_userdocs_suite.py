@@ -39,8 +39,14 @@ def test_split_is_a_fixed_function_of_the_id(questions):
 
 
 def test_parse_rejects_gold_on_unknown_files_and_unanswerable_gold():
-    row = {"id": "x", "question": "q?", "language": "en", "corpus": "paper", "answerable": True,
-           "gold": [{"file": "nope.md", "locator": "para. 1", "phrase": "a b c"}]}
+    row = {
+        "id": "x",
+        "question": "q?",
+        "language": "en",
+        "corpus": "paper",
+        "answerable": True,
+        "gold": [{"file": "nope.md", "locator": "para. 1", "phrase": "a b c"}],
+    }
     with pytest.raises(ValueError, match="unknown file"):
         userdocs.parse(row)
     row.update(answerable=False)

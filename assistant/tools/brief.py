@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer import MARKER, Answer, Citation
 from assistant.messages import message
+from assistant.sources import cite
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, load_corpus
 
@@ -64,18 +65,6 @@ class BriefQuestion:
     question: str
     record_id: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def source_line(c: Citation, lang: str = "en") -> str:
-    """``title, locator, year, jurisdiction, binding — url``: one entry of the sources list."""
-    binding = label(
-        f"binding_{c.binding}" if c.binding in ("yes", "no") else "binding_unknown", lang
-    )
-    parts = [c.title, c.locator or "-", str(c.year or "n.d."), c.jurisdiction or "-", binding]
-    return ", ".join(parts) + (f" — {c.url}" if c.url else "")
-
 
 @dataclass
 class BriefItem:
@@ -86,9 +75,6 @@ class BriefItem:
     citations: list[int] = field(default_factory=list)
     record_id: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
 class Brief:
@@ -97,15 +83,6 @@ class Brief:
     lang: str
     items: list[BriefItem]
     sources: list[Citation]  # numbered once for the whole pack
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "date": self.date,
-            "lang": self.lang,
-            "items": [i.to_dict() for i in self.items],
-            "sources": [asdict(s) for s in self.sources],
-        }
 
 
 def guiding_questions(lang: str = "en", corpus: Corpus | None = None) -> list[BriefQuestion]:
@@ -203,7 +180,7 @@ def to_markdown(brief: Brief) -> str:
     for item in brief.items:
         lines += [f"## {item.label} {item.question}", "", item.answer.strip(), ""]
     lines += [f"## {label('sources', lang)}", ""]
-    lines += [f"- [{s.n}] {source_line(s, lang)}" for s in brief.sources]
+    lines += [f"- [{s.n}] {cite(s, lang, 'entry')}" for s in brief.sources]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -229,7 +206,7 @@ def export_docx(brief: Brief, path: str | Path) -> Path:
                 doc.add_paragraph(line.strip())
     doc.add_heading(label("sources", lang), level=1)
     for s in brief.sources:
-        doc.add_paragraph(f"[{s.n}] {source_line(s, lang)}")
+        doc.add_paragraph(f"[{s.n}] {cite(s, lang, 'entry')}")
     doc.save(path)
     return path
 

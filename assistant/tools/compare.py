@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.sources import Source
 from assistant.tools.export import export_by_suffix
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
 
@@ -62,17 +63,12 @@ FILTER_KEYS = ("jurisdiction", "type", "binding", "topic", "status", "id")
 
 @dataclass
 class Cell:
-    """A value and where it comes from: the card, the point locator (empty for front matter), the url."""
+    """A value and where it comes from: the card, at the point it was read from (no
+    locator for front-matter fields). ``value`` may be shortened; ``source.text`` is whole."""
 
     value: str
-    card_id: str
-    locator: str = ""
-    url: str = ""
+    source: Source
     label: str = ""
-    text: str = ""  # the whole point, for a tooltip; ``value`` may be shortened
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -84,26 +80,12 @@ class CompareRow:
     def value(self, column: str) -> str:
         return self.cells[column].value if column in self.cells else ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "card_id": self.card_id,
-            "title": self.title,
-            "cells": {k: c.to_dict() for k, c in self.cells.items()},
-        }
-
 
 @dataclass
 class CompareTable:
     columns: dict[str, str]
     rows: list[CompareRow]
     filters: dict[str, list[str]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "columns": self.columns,
-            "rows": [r.to_dict() for r in self.rows],
-            "filters": self.filters,
-        }
 
 
 def _as_list(value: Any) -> list[str]:
@@ -165,7 +147,7 @@ def card_row(card: Record) -> CompareRow:
     """The table row of one card: front-matter cells cite the card, text cells cite a point."""
 
     def meta(value: Any) -> Cell:
-        return Cell(value="" if value is None else str(value), card_id=card.id, url=card.url)
+        return Cell("" if value is None else str(value), card.source(text=""))
 
     status = card.status + (
         f" (as of {card.status_as_of})" if card.status and card.status_as_of else ""
@@ -182,9 +164,7 @@ def card_row(card: Record) -> CompareRow:
     for column in POINT_COLUMNS:
         p = picked.get(column)
         cells[column] = (
-            Cell(shorten(p.text), card.id, p.locator, card.url, p.label, p.text)
-            if p
-            else Cell("", card.id, url=card.url)
+            Cell(shorten(p.text), card.source(p), p.label) if p else Cell("", card.source(text=""))
         )
     return CompareRow(card_id=card.id, title=card.title, cells=cells)
 
@@ -220,8 +200,8 @@ def export_csv(table: CompareTable, path: str | Path) -> Path:
         writer.writerow(csv_header())
         for row in table.rows:
             values = [row.value(c) for c in COLUMNS]
-            sources = [row.cells[c].locator for c in POINT_COLUMNS]
-            writer.writerow(values + sources + [row.card_id, row.cells["instrument"].url])
+            sources = [row.cells[c].source.locator for c in POINT_COLUMNS]
+            writer.writerow(values + sources + [row.card_id, row.cells["instrument"].source.url])
     return path
 
 
@@ -250,19 +230,19 @@ def export_xlsx(table: CompareTable, path: str | Path) -> Path:
             cell_data = row.cells[column]
             cell = sheet.cell(r, i, cell_data.value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column == "instrument" and cell_data.url:
-                cell.hyperlink = cell_data.url
+            if column == "instrument" and cell_data.source.url:
+                cell.hyperlink = cell_data.source.url
             if column in POINT_COLUMNS and cell_data.value:
-                note = f"{row.cells['instrument'].value}, {cell_data.locator}\n{cell_data.url}"
+                note = f"{row.cells['instrument'].value}, {cell_data.source.locator}\n{cell_data.source.url}"
                 cell.comment = Comment(note, "Vigilance", width=300, height=80)
                 sources.append(
                     [
                         row.cells["instrument"].value,
                         COLUMNS[column],
                         row.card_id,
-                        cell_data.locator,
-                        cell_data.text,
-                        cell_data.url,
+                        cell_data.source.locator,
+                        cell_data.source.text,
+                        cell_data.source.url,
                     ]
                 )
     sheet.freeze_panes = "B2"
@@ -288,7 +268,7 @@ def format_table(table: CompareTable) -> str:
         lines = [head]
         for column in POINT_COLUMNS:
             cell = c[column]
-            value = f"{cell.value}  [{cell.locator}]" if cell.value else "-"
+            value = f"{cell.value}  [{cell.source.locator}]" if cell.value else "-"
             lines.append(f"  {COLUMNS[column]}: {value}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

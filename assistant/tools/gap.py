@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from assistant.sources import Source, cite
 from assistant.tools.examples import example_point
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
@@ -39,55 +39,19 @@ class UnknownMeasures(ValueError):
 
 
 @dataclass
-class SourceRef:
-    """A record or card cited as a whole, or at one point (``locator``)."""
-
-    id: str
-    title: str
-    symbol: str
-    url: str
-    locator: str = ""
-    kind: str = ""
-
-    def cite(self) -> str:
-        if (
-            self.kind == "measure"
-        ):  # the record is the heading above; name it by id, not twice by title
-            return f"measure record {self.id}" + (f", {self.locator}" if self.locator else "")
-        parts = [self.title + (f" ({self.symbol})" if self.symbol else "")]
-        if self.locator:
-            parts.append(self.locator)
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
 class Statement:
     """A sentence of the report and the source it rests on."""
 
     text: str
-    source: SourceRef
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    source: Source
 
 
 @dataclass
 class Example:
     """An instrument applying the measure, shown by one of its card points."""
 
-    card_id: str
-    short_title: str
-    jurisdiction: str
     label: str
-    text: str
-    locator: str
-    url: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    source: Source  # the card at that point; ``source.text`` is the point, shortened
 
 
 @dataclass
@@ -100,9 +64,6 @@ class MeasureItem:
     theme: str
     summary: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
 class MissingMeasure:
@@ -112,11 +73,8 @@ class MissingMeasure:
     theme: str
     what: Statement
     adoption: Statement | None
-    recommended_by: list[SourceRef]
+    recommended_by: list[Source]
     examples: list[Example]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -124,13 +82,6 @@ class ThemeGroup:
     theme: str
     label: str
     measures: list[MissingMeasure]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "theme": self.theme,
-            "label": self.label,
-            "measures": [m.to_dict() for m in self.measures],
-        }
 
 
 @dataclass
@@ -144,15 +95,6 @@ class GapReport:
     @property
     def missing_ids(self) -> list[str]:
         return [m.id for g in self.missing for m in g.measures]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date,
-            "total": self.total,
-            "in_place": [m.to_dict() for m in self.in_place],
-            "missing": [g.to_dict() for g in self.missing],
-            "problems": self.problems,
-        }
 
 
 # -- reading the records -------------------------------------------------------------------
@@ -221,25 +163,12 @@ def read_measure_ids(path: str | Path) -> list[str]:
 # -- the report --------------------------------------------------------------------------------
 
 
-def source_ref(record: Record) -> SourceRef:
+def source_ref(record: Record) -> Source:
     """A recommending record or card; a WG recommendation is cited at its "Recommendation" point."""
     rec_point = next(
         (p for p in record.points if p.label.casefold().startswith("recommendation")), None
     )
-    return SourceRef(
-        record.id,
-        record.label,
-        record.symbol,
-        record.url,
-        rec_point.locator if rec_point else "",
-        record.record,
-    )
-
-
-def _cite_point(record: Record, point: Point) -> SourceRef:
-    return SourceRef(
-        record.id, record.label, record.symbol, record.url, point.locator, record.record
-    )
+    return record.source(rec_point, text="")
 
 
 def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> MissingMeasure:
@@ -258,17 +187,7 @@ def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> Mis
         if card is None or point is None:
             problems.append(f"{measure.id}: example {cid!r} has no card or no points")
             continue
-        examples.append(
-            Example(
-                card.id,
-                card.label,
-                card.jurisdiction,
-                point.label,
-                shorten(point.text),
-                point.locator,
-                card.url,
-            )
-        )
+        examples.append(Example(point.label, card.source(point, text=shorten(point.text))))
     return MissingMeasure(
         id=measure.id,
         title=_heading_title(measure),
@@ -276,9 +195,9 @@ def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> Mis
         theme=str(measure.get("theme", "")),
         what=Statement(
             what.text if what else measure.title,
-            _cite_point(measure, what) if what else source_ref(measure),
+            measure.source(what) if what else source_ref(measure),
         ),
-        adoption=Statement(adoption.text, _cite_point(measure, adoption)) if adoption else None,
+        adoption=Statement(adoption.text, measure.source(adoption)) if adoption else None,
         recommended_by=recommended,
         examples=examples,
     )
@@ -330,14 +249,14 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _cite(ref: SourceRef) -> str:
-    return f"{ref.cite()}" + (f" — {ref.url}" if ref.url else "")
+def _cite(ref: Source) -> str:
+    return cite(ref, style="short") + (f" — {ref.url}" if ref.url else "")
 
 
 def _example_line(ex: Example) -> tuple[str, str]:
     """(statement, citation) for one example."""
-    cite = f"{ex.short_title}, {ex.locator}" + (f" — {ex.url}" if ex.url else "")
-    return f"{ex.short_title} ({ex.jurisdiction or '-'}): {_sentence(ex.text)}", cite
+    src = ex.source
+    return f"{src.name} ({src.jurisdiction or '-'}): {_sentence(src.text)}", _cite(src)
 
 
 def to_markdown(report: GapReport) -> str:
@@ -417,9 +336,9 @@ def export_docx(report: GapReport, path: str | Path) -> Path:
             if m.examples:
                 doc.add_paragraph().add_run("Examples of jurisdictions applying it:").bold = True
                 for ex in m.examples:
-                    text, cite = _example_line(ex)
+                    text, where = _example_line(ex)
                     para = doc.add_paragraph(text + " ", style="List Bullet")
-                    para.add_run(f"[{cite}]").italic = True
+                    para.add_run(f"[{where}]").italic = True
     doc.save(path)
     return path
 

@@ -13,10 +13,10 @@ import csv
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from assistant.sources import Source, cite
 from assistant.tools.brief import Asker
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus
@@ -50,18 +50,14 @@ _ANKI_HEADER = ["#separator:semicolon", "#html:true"]
 class QAPair:
     question: str
     answer: str
-    card_id: str
-    title: str  # how answers name the card (short title)
-    locator: str
-    url: str
+    source: Source  # the card at the point that answers
     kind: str
     verified: bool | None = None  # None: not checked against the Assistant
 
     def citation(self) -> str:
-        return f"{self.title}, {self.locator}" + (f" — {self.url}" if self.url else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return cite(self.source, style="short") + (
+            f" — {self.source.url}" if self.source.url else ""
+        )
 
 
 @dataclass
@@ -69,13 +65,6 @@ class Quiz:
     pairs: list[QAPair]
     topics: list[str]
     instruments: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "topics": self.topics,
-            "instruments": self.instruments,
-            "pairs": [p.to_dict() for p in self.pairs],
-        }
 
 
 def point_kind(point: Point) -> str:
@@ -127,7 +116,7 @@ def make_pair(card: Record, point: Point) -> QAPair:
     else:
         question = f"{name}: what does point {point.n} say?"
     answer = answer[:1].upper() + answer[1:]
-    return QAPair(question, answer, card.id, name, point.locator, card.url, kind)
+    return QAPair(question, answer, card.source(point), kind)
 
 
 def select_cards(
@@ -191,7 +180,7 @@ def candidate_pairs(cards: Sequence[Record]) -> Iterator[QAPair]:
 def verify_pair(assistant: Asker, pair: QAPair) -> bool:
     """True when the Assistant, asked the question, cites the pair's card."""
     answer = assistant.ask(pair.question)
-    return answer.supported and any(c.doc_id == pair.card_id for c in answer.citations)
+    return answer.supported and any(c.doc_id == pair.source.doc_id for c in answer.citations)
 
 
 def make_quiz(
@@ -233,7 +222,10 @@ def export_csv(quiz: Quiz, path: str | Path) -> Path:
         writer.writerow(["Question", "Answer", "Source", "Locator", "URL", "Card id", "Verified"])
         for p in quiz.pairs:
             verified = "" if p.verified is None else ("yes" if p.verified else "no")
-            writer.writerow([p.question, p.answer, p.title, p.locator, p.url, p.card_id, verified])
+            src = p.source
+            writer.writerow(
+                [p.question, p.answer, src.name, src.locator, src.url, src.doc_id, verified]
+            )
     return path
 
 
@@ -245,9 +237,9 @@ def export_anki(quiz: Quiz, path: str | Path) -> Path:
         fh.write("\n".join(_ANKI_HEADER) + "\n")
         writer = csv.writer(fh, delimiter=";", lineterminator="\n")
         for p in quiz.pairs:
-            source = html.escape(f"{p.title}, {p.locator}")
-            if p.url:
-                source = f"<a href='{html.escape(p.url)}'>{source}</a>"
+            source = html.escape(cite(p.source, style="short"))
+            if p.source.url:
+                source = f"<a href='{html.escape(p.source.url)}'>{source}</a>"
             back = f"{html.escape(p.answer)}<br><small>{source}</small>"
             writer.writerow([html.escape(p.question), back])
     return path

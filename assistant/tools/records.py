@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.sources import Source
 from indexer.locators import card_point, locator_for
 from indexer.models import binding_value
 from indexer.parsers.markdown import markdown_blocks, split_front_matter
@@ -46,9 +47,6 @@ class Point:
         """The point as written (and as indexed): ``3. Label (ref): text``."""
         head = self.label + (f" ({self.ref})" if self.ref else "")
         return f"{self.n}. {head}: {self.text}" if head else f"{self.n}. {self.text}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -89,6 +87,24 @@ class Record:
         value = self.front.get(key, default)
         return default if value is None else value
 
+    def source(self, point: Point | None = None, text: str | None = None) -> Source:
+        """This card or record as a source, at one of its points (or as a whole)."""
+        return Source(
+            doc_id=self.id,
+            title=self.label,
+            locator=point.locator if point else "",
+            short_title=self.short_title,
+            symbol=self.symbol,
+            url=self.url,
+            year=self.year,
+            jurisdiction=self.jurisdiction,
+            binding=self.binding,
+            type=self.type,
+            status=self.status,
+            text=text if text is not None else (point.text if point else ""),
+            kind=self.record,
+        )
+
     def ids(self, key: str) -> list[str]:
         """A front-matter list of ids (``examples``, ``recommended_by``), always a list of strings."""
         value = self.front.get(key) or []
@@ -98,11 +114,6 @@ class Record:
 
     def point(self, n: int) -> Point | None:
         return next((p for p in self.points if p.n == n), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("front")
-        return out
 
 
 @dataclass

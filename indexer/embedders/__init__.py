@@ -7,21 +7,7 @@ sentence-transformers, imported only when asked for.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
-
 import numpy as np
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors; ``id`` names model and version."""
-
-    id: str
-    dim: int
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 class BatchedEmbedder:

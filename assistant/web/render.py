@@ -11,10 +11,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from typing import Any
 
 from assistant.answer import MARKER
+from assistant.sources import Citation, describe
 
+CITATION_FIELDS = {f.name for f in fields(Citation)}
 BINDING = {"yes": "binding", "no": "non-binding"}
 NOT_COVERED = "Not covered by the sources"
 
@@ -142,23 +145,12 @@ def transcript(turns: list[Mapping[str, Any]]) -> str:
 
 def citation_line(c: Mapping[str, Any]) -> str:
     """``locator — title`` and, below, year, jurisdiction, binding, type, link."""
-    year = c.get("year") or "n.d."
-    meta = " · ".join(
-        str(x)
-        for x in (
-            year,
-            c.get("jurisdiction") or "-",
-            binding_label(c.get("binding", "")),
-            c.get("type") or "",
-        )
-        if x
-    )
-    pages = f" ({c['pages']})" if c.get("pages") else ""
-    url = (
-        f'<div class="vg-url">{link(c.get("url", ""))}</div>' if safe_url(c.get("url", "")) else ""
-    )
+    src = Citation(**{k: v for k, v in c.items() if k in CITATION_FIELDS})
+    meta = describe(src).replace(", ", " · ") + (f" · {src.type}" if src.type else "")
+    pages = f" ({src.pages})" if src.pages else ""
+    url = f'<div class="vg-url">{link(src.url)}</div>' if safe_url(src.url) else ""
     return (
-        f"{esc(c.get('locator') or '-')}{esc(pages)} — {esc(c.get('title', ''))}"
+        f"{esc(src.locator or '-')}{esc(pages)} — {esc(src.title)}"
         f'<div class="vg-meta">{esc(meta)}</div>{url}'
     )
 

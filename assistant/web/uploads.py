@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from indexer.embedders import BatchedEmbedder
+from indexer.parsers import SUPPORTED_EXTENSIONS
 from indexer.pipeline import sha256_file
 from indexer.settings import Settings
 
-ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
 SIDECAR_FIELDS = ("title", "type", "jurisdiction", "year", "binding", "language")
 TABLE_HEADERS = ["id", "title", "type", "jurisdiction", "year", "binding", "language", "passages"]
 MAX_STEM = 80
@@ -59,10 +59,10 @@ def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: in
     """
     name = safe_name(original_name)
     suffix = Path(name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
+    if suffix not in SUPPORTED_EXTENSIONS:
         raise UploadError(
             f"{original_name}: file type {suffix or '(none)'} not accepted "
-            f"(use {', '.join(ALLOWED_SUFFIXES)})"
+            f"(use {', '.join(SUPPORTED_EXTENSIONS)})"
         )
     size = src.stat().st_size
     if size > max_bytes:

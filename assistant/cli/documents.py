@@ -1,0 +1,79 @@
+"""``vigilance index`` and ``vigilance docs``: what goes into the knowledge base."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.cli.common import emit_json, settings_for, store_option
+from indexer.settings import BUNDLED_CORPUS
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@click.option("--rebuild", is_flag=True, help="Drop the store and embed everything again.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index(paths: tuple[Path, ...], store: str | None, rebuild: bool, quiet: bool) -> None:
+    """Index documents (PDF, DOCX, HTML, Markdown, text) into the knowledge base.
+
+    Only new or changed files are embedded; files removed from a folder lose their
+    passages; a bad file is reported and skipped. With no PATH, the bundled corpus.
+
+    \b
+    Examples:
+      vigilance index
+      vigilance index ~/Documents/procurement-laws
+      vigilance index report.pdf --store /data/vigilance
+      vigilance index --rebuild
+    """
+    from assistant.cli.progress import ProgressBar
+    from indexer.pipeline import index_paths
+    from indexer.store import StoreError
+
+    settings = settings_for(store)
+    targets = list(paths) or [BUNDLED_CORPUS]
+    bar = None if quiet else ProgressBar()
+    try:
+        summary = index_paths(targets, settings, rebuild=rebuild, progress=bar)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar:
+            bar.close()
+    for problem in summary.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(summary.line(), err=True)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@click.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+def docs(store: str | None, as_json: bool) -> None:
+    """List the documents in the knowledge base with metadata and passage counts.
+
+    \b
+    Examples:
+      vigilance docs
+      vigilance docs --json | jq .title
+    """
+    from indexer.manifest import Manifest
+    from indexer.pipeline import manifest_path
+
+    manifest = Manifest.load(manifest_path(settings_for(store)))
+    if not manifest.entries:
+        raise click.ClickException("the knowledge base is empty: run 'vigilance index' first")
+    for doc_id, entry in sorted(manifest.entries.items()):
+        row = {**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at}
+        if as_json:
+            emit_json(row)
+        else:
+            year = row.get("year") or ""
+            click.echo(
+                f"{doc_id}  [{row['type']}, {row['jurisdiction'] or '-'}, {year}, "
+                f"binding: {row['binding']}]  {row['title']}  ({entry.passages} passages)"
+            )

@@ -1,0 +1,189 @@
+"""The user-group tools: ``compare``, ``gap``, ``brief``, ``quiz``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from assistant.cli.common import emit_json, open_assistant, store_option, write_or_echo
+
+
+@click.command()
+@click.option("--jurisdiction", multiple=True, help="ISO code or organisation (repeatable).")
+@click.option("--type", "types", multiple=True, help="Instrument type (repeatable).")
+@click.option("--topic", multiple=True, help="Card topic, e.g. due-diligence (repeatable).")
+@click.option("--binding/--non-binding", default=None, help="Only binding / non-binding.")
+@click.option("--status", multiple=True, help='Status, e.g. "in force" (repeatable).')
+@click.option("--instrument", multiple=True, help="Only this card id (repeatable).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write a .csv or .xlsx file.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="The table as JSON (cells with their sources)."
+)
+def compare(jurisdiction, types, topic, binding, status, instrument, out, as_json) -> None:
+    """Compare instruments side by side: scope and thresholds, main obligation, procurement
+    lever, sanctions. Each text cell comes from a card point and names it.
+
+    \b
+    Examples:
+      vigilance compare --topic due-diligence
+      vigilance compare --jurisdiction GB --jurisdiction FR --out table.xlsx
+      vigilance compare --type legislation --binding --out table.csv
+    """
+    from assistant.tools.compare import compare_table, export_table, format_table
+
+    filters = {
+        "jurisdiction": jurisdiction,
+        "type": types,
+        "topic": topic,
+        "status": status,
+        "id": instrument,
+    }
+    if binding is not None:
+        filters["binding"] = "yes" if binding else "no"
+    table = compare_table(filters)
+    if not table.rows:
+        raise click.ClickException("no instrument matches these filters")
+    if as_json and not out:
+        emit_json(asdict(table))
+        return
+    write_or_echo(out, lambda p: export_table(table, p), format_table(table) + "\n")
+
+
+@click.command()
+@click.option(
+    "--have",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Measure ids already in place: one per line, or a JSON list.",
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx report.")
+@click.option(
+    "--list", "list_only", is_flag=True, help="List the measures (the checklist) and exit."
+)
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+def gap(have, out, list_only, as_json) -> None:
+    """Gap analysis: the recommended measures not yet in place, by theme, with who recommends
+    each and where it is applied (every statement cited).
+
+    \b
+    Examples:
+      vigilance gap --list
+      vigilance gap --have our-measures.txt
+      vigilance gap --have our-measures.json --out report.docx
+    """
+    from assistant.tools.gap import (
+        THEMES,
+        UnknownMeasures,
+        export_report,
+        gap_analysis,
+        measures_by_theme,
+        read_measure_ids,
+        to_markdown,
+    )
+
+    if list_only:
+        for theme, items in measures_by_theme().items():
+            click.echo(f"{THEMES.get(theme, theme)}:")
+            for item in items:
+                click.echo(f"  {item.id}  {item.title}")
+        return
+    try:
+        ids = read_measure_ids(have) if have else []
+        report = gap_analysis(ids)
+    except (UnknownMeasures, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json and not out:
+        emit_json(asdict(report))
+        return
+    write_or_echo(out, lambda p: export_report(report, p), to_markdown(report))
+
+
+@click.command()
+@click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your questions, one per line (default: the guiding questions (a)-(m)).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the guiding questions and of the pack's headings.",
+)
+@click.option("--title", default=None, help="Title of the pack.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx pack.")
+@click.option("--no-llm", is_flag=True, help="Extractive answers even if VIGILANCE_LLM is set.")
+@click.option("--json", "as_json", is_flag=True, help="The pack as JSON.")
+@store_option
+def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
+    """Briefing pack: answers to the Working Group's guiding questions (or yours), with
+    citations numbered across the pack and one list of sources.
+
+    \b
+    Examples:
+      vigilance brief --out pack.docx
+      vigilance brief --lang fr --out dossier.docx
+      vigilance brief --questions my-questions.txt --out pack.md
+    """
+    from assistant.tools.brief import build_brief, export_brief, read_questions, to_markdown
+
+    try:
+        items = read_questions(questions) if questions else None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    assistant = open_assistant(store, no_llm)
+    pack = build_brief(assistant, items, lang=lang, title=title)
+    if not pack.items:
+        raise click.ClickException("no questions: the knowledge base holds no guiding questions")
+    if as_json and not out:
+        emit_json(asdict(pack))
+        return
+    write_or_echo(out, lambda p: export_brief(pack, p), to_markdown(pack))
+
+
+@click.command()
+@click.option("--topic", multiple=True, help="Card topic, e.g. due-diligence (repeatable).")
+@click.option("--instrument", multiple=True, help="Card id, e.g. de-lksg-2021 (repeatable).")
+@click.option(
+    "-n", "n", default=10, show_default=True, type=click.IntRange(min=1), help="Number of pairs."
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Keep only pairs whose question the assistant answers from the same card.",
+)
+@click.option(
+    "--anki", is_flag=True, help="Write Anki's import format (front;back) instead of a plain CSV."
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write a .csv, .md or .docx file.")
+@click.option("--json", "as_json", is_flag=True, help="The pairs as JSON.")
+@store_option
+def quiz(topic, instrument, n, verify, anki, out, as_json, store) -> None:
+    """Training Q&A: question-answer pairs drawn from the instrument cards, each answer
+    with its citation.
+
+    \b
+    Examples:
+      vigilance quiz --topic due-diligence -n 10 --out quiz.docx
+      vigilance quiz --instrument de-lksg-2021 --instrument fr-loi-vigilance-2017 --out quiz.csv
+      vigilance quiz --topic exclusion-debarment --anki --out deck.csv
+      vigilance quiz --topic recruitment-fees --verify
+    """
+    from assistant.tools.quiz import export_quiz, make_quiz, to_markdown
+
+    if anki and not out:
+        raise click.UsageError("--anki needs --out FILE.csv")
+    assistant = open_assistant(store, True) if verify else None
+    try:
+        result = make_quiz(topic, instrument, n=n, assistant=assistant)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not result.pairs:
+        raise click.ClickException(
+            "no question could be made (none verified)" if verify else "no question could be made"
+        )
+    if as_json and not out:
+        emit_json(asdict(result))
+        return
+    write_or_echo(out, lambda p: export_quiz(result, p, anki=anki), to_markdown(result))

@@ -1,0 +1,99 @@
+"""What users see of a source, in one type and one set of formats.
+
+A ``Source`` is where a statement comes from: a document (a user's file, an instrument
+card, a Working Group record) at one locator, with the fields a reader needs to weigh it.
+A ``Citation`` is a Source numbered in an answer. The answers, the command line, the app
+and the tools all format them with ``cite`` and ``describe``, so a source reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.messages import message
+from indexer.models import Hit
+
+
+@dataclass
+class Source:
+    doc_id: str = ""
+    title: str = ""
+    locator: str = ""
+    short_title: str = ""
+    symbol: str = ""
+    url: str = ""
+    year: int | None = None
+    jurisdiction: str = ""
+    binding: str = "unknown"
+    type: str = ""
+    language: str = ""
+    status: str = ""
+    pages: str = ""
+    passage_id: str = ""
+    text: str = ""  # the passage or card point the statement rests on
+    source_path: str = ""
+    kind: str = ""  # "measure", "guiding-question" for the project's own records
+
+    @classmethod
+    def from_hit(cls, hit: Hit, **extra: Any) -> Source:
+        return cls(
+            doc_id=hit.doc_id,
+            title=hit.title,
+            locator=hit.locator,
+            short_title=hit.short_title,
+            symbol=hit.symbol,
+            url=hit.url,
+            year=hit.year,
+            jurisdiction=hit.jurisdiction,
+            binding=hit.binding,
+            type=hit.type,
+            language=hit.language,
+            status=hit.status,
+            pages=hit.pages,
+            passage_id=hit.passage_id,
+            text=hit.text,
+            source_path=hit.source_path,
+            **extra,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass
+class Citation(Source):
+    """A source as the ``n``-th citation of an answer (``[n]`` in its text)."""
+
+    n: int = 0
+
+    @classmethod
+    def from_hit(cls, hit: Hit, n: int = 0) -> Citation:  # type: ignore[override]
+        return super().from_hit(hit, n=n)  # type: ignore[return-value]
+
+
+def describe(source: Source, lang: str = "en") -> str:
+    """``2015, GB, binding``: the year, jurisdiction and legal force of a source."""
+    binding = message(
+        f"binding_{source.binding if source.binding in ('yes', 'no') else 'unknown'}", lang
+    )
+    return ", ".join([str(source.year or "n.d."), source.jurisdiction or "-", binding])
+
+
+def cite(source: Source, lang: str = "en", style: str = "full") -> str:
+    """A source as text.
+
+    - ``full``: ``s. 54(2) — Modern Slavery Act 2015 (2015, GB, binding)`` (answers, CLI);
+    - ``entry``: ``Modern Slavery Act 2015, s. 54(2), 2015, GB, binding — url`` (a list of
+      sources: briefing packs, exports);
+    - ``short``: ``Modern Slavery Act 2015, s. 54(2)`` (tables, quizzes, gap reports).
+    """
+    if style == "full":
+        return f"{source.locator or '-'} — {source.title} ({describe(source, lang)})"
+    if style == "entry":
+        text = f"{source.title}, {source.locator or '-'}, {describe(source, lang)}"
+        return text + (f" — {source.url}" if source.url else "")
+    title = source.title + (f" ({source.symbol})" if source.symbol else "")
+    return f"{title}, {source.locator}" if source.locator else title

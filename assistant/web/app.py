@@ -1,0 +1,101 @@
+"""The web app (gradio): one module per tab, assembled here.
+
+``build_app(settings)`` returns the ``gr.Blocks``; ``main()`` (and ``vigilance serve``,
+``python app.py``) loads the assistant once and serves it on 127.0.0.1. Every text that
+comes from a document is escaped in ``assistant.web.render`` before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import gradio as gr
+
+from assistant.core import Assistant
+from assistant.web import render
+from assistant.web.ask import ask_tab, new_session
+from assistant.web.brief import brief_tab
+from assistant.web.compare import compare_tab
+from assistant.web.gap import gap_tab
+from assistant.web.library import library_tab
+from assistant.web.quiz import quiz_tab
+from assistant.web.uploads import IndexWorker, SerialEmbedder
+from indexer.settings import Settings
+
+CONCURRENCY = 4  # simultaneous requests: enough for a meeting room on 2 cores
+
+
+def load_assistant(settings: Settings) -> Assistant:
+    """The assistant with its embedder behind a lock (see ``SerialEmbedder``)."""
+    from assistant.retrieval import Retriever
+    from indexer.embedders import make_embedder
+
+    embedder = SerialEmbedder(make_embedder(settings.embedder, settings.batch_size))
+    return Assistant(settings, retriever=Retriever(settings, embedder=embedder))
+
+
+def tool_tabs(assistant: Assistant) -> None:
+    """The four tool tabs, each independent: one that fails to load leaves a notice."""
+    for title, tab_id, builder in (
+        ("Compare", "compare", compare_tab),
+        ("Gap analysis", "gap", gap_tab),
+        ("Briefing pack", "brief", lambda: brief_tab(assistant)),
+        ("Training Q&A", "quiz", lambda: quiz_tab(assistant)),
+    ):
+        with gr.Tab(title, id=tab_id, elem_id=f"tab-{tab_id}"):
+            try:
+                builder()
+            except ImportError as exc:
+                gr.Markdown(f"The {title} tool could not be loaded: `{type(exc).__name__}`.")
+
+
+def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
+    """The whole app; ``assistant`` is built from ``settings`` when not given."""
+    assistant = assistant or load_assistant(settings)
+    worker = IndexWorker(settings, assistant.retriever.embedder)
+    documents = assistant.retriever.documents()
+    with gr.Blocks(title="Vigilance") as app:
+        gr.Markdown(
+            "## Vigilance\nTrafficking in persons and forced labour in public procurement and "
+            "supply chains: answers that cite their sources, offline."
+        )
+        session = gr.State(new_session())
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+                f_jur = ask_tab(assistant, session, documents)
+            with gr.Tab("Library", id="library", elem_id="tab-library"):
+                library, table, doc_pick = library_tab(settings, assistant, worker, f_jur)
+            tool_tabs(assistant)
+        app.load(lambda: library.state()[1:], None, [doc_pick, f_jur], api_visibility="private")
+        app.load(lambda: library.state()[0], None, [table], api_visibility="private")
+    app.vigilance_worker = worker  # kept so main() can stop the indexing thread on exit
+    return app
+
+
+def launch(app: gr.Blocks, settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the app (blocking): queue sized for 2 cores, upload limit, no tracebacks shown."""
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        show_error=False,
+        max_file_size=int(settings.max_file_mb * 1024 * 1024),
+        auth=settings.auth_pair,
+        css=render.CSS,
+        footer_links=["api"],
+        quiet=False,
+    )
+
+
+def main(
+    host: str = "127.0.0.1", port: int = 7860, store: str | None = None, settings: Any = None
+) -> None:
+    """Load the assistant once and serve the app until interrupted."""
+    settings = (settings or Settings.from_env()).with_store(store)
+    print(f"Loading the knowledge base from {settings.home} ...", file=sys.stderr, flush=True)
+    app = build_app(settings)
+    try:
+        launch(app, settings, host, port)
+    finally:
+        app.vigilance_worker.shutdown()

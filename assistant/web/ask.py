@@ -1,0 +1,171 @@
+"""The Ask tab: cited answers, the sources beside them, a passage view, filters, and the
+``ask`` API endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import gradio as gr
+
+from assistant.conversation import Conversation
+from assistant.core import Assistant
+from assistant.table import make_filters
+from assistant.web import render
+from indexer.language import LANGUAGES
+from indexer.models import DOC_TYPES
+
+BINDING_CHOICES = ["any", "binding", "non-binding"]
+
+
+def build_filters(types, juris, binding, year_from, year_to, languages) -> dict[str, Any]:
+    """The Ask tab's filter widgets as retrieval filters (empty widgets are no filter)."""
+    mapped = {"binding": "yes", "non-binding": "no"}.get(binding or "any")
+    return make_filters(types, juris, _year(year_from), _year(year_to), mapped, languages)
+
+
+def _year(value: Any) -> int | None:
+    """A year from a number widget; empty or 0 (the widget's blank) is no year."""
+    try:
+        year = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    return year if year > 0 else None
+
+
+def new_session() -> dict[str, Any]:
+    return {"turns": [], "conversation": Conversation()}
+
+
+def jurisdictions(documents: list[dict[str, Any]]) -> list[str]:
+    return sorted({d.get("jurisdiction", "") for d in documents if d.get("jurisdiction")})
+
+
+class AskHandlers:
+    """What the Ask tab's events call; plain methods over one assistant."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    # Named so as not to take the API name "ask", which belongs to ``api``.
+    def submit(self, question, types, juris, binding, year_from, year_to, languages, session):
+        session = session or new_session()
+        question = (question or "").strip()
+        if not question:
+            return gr.skip(), gr.skip(), gr.skip(), session, gr.skip()
+        filters = build_filters(types, juris, binding, year_from, year_to, languages)
+        answer = self.assistant.ask(question, filters=filters, conversation=session["conversation"])
+        session["turns"].append({"answer": asdict(answer)})
+        turns = session["turns"]
+        hint = '<p class="vg-empty">Choose a source to read the passage in full.</p>'
+        return render.transcript(turns), render.sources(turns), hint, session, ""
+
+    def show_passage(self, session, evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        turns = (session or {}).get("turns", [])
+        try:
+            answer = turns[int(data["turn"])]["answer"]
+            cite = next(c for c in answer["citations"] if c["n"] == int(data["n"]))
+        except (KeyError, IndexError, StopIteration, TypeError, ValueError):
+            return gr.skip()
+        retriever = self.assistant.retriever
+        retriever.refresh()
+        table = retriever.table  # one snapshot: the indexer may swap in a new table meanwhile
+        rec = table.get(cite["passage_id"])
+        if rec is None:
+            return render.lines(
+                [], "This passage is no longer in the knowledge base (its document was removed)."
+            )
+        as_dict = lambda r: {"id": r.id, "text": r.text, "meta": r.meta}  # noqa: E731
+        context = table.neighbours(cite["passage_id"], 1, 1)
+        return render.passage(as_dict(rec), [as_dict(r) for r in context])
+
+    @staticmethod
+    def clear():
+        return render.transcript([]), render.sources([]), "", new_session()
+
+    def api(self, question: str, filters: dict | None = None) -> dict:
+        """Answer a question; ``filters`` as in ``vigilance ask`` (type, jurisdiction,
+        year_from, year_to, binding, language, doc_id). Returns the answer record."""
+        return asdict(self.assistant.ask(question, filters=filters or None))
+
+
+def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:
+    """Type, jurisdiction, binding, years and language, in the order ``submit`` takes them."""
+    with gr.Accordion("Filters", open=False, elem_id="ask-filters"):
+        with gr.Row():
+            f_type = gr.Dropdown(
+                list(DOC_TYPES), multiselect=True, label="Type", elem_id="filter-type"
+            )
+            f_jur = gr.Dropdown(
+                jurisdictions(documents),
+                multiselect=True,
+                label="Jurisdiction",
+                elem_id="filter-jurisdiction",
+            )
+            f_lang = gr.Dropdown(
+                list(LANGUAGES), multiselect=True, label="Language", elem_id="filter-language"
+            )
+        with gr.Row():
+            f_binding = gr.Radio(
+                BINDING_CHOICES, value="any", label="Binding", elem_id="filter-binding"
+            )
+            f_from = gr.Number(None, label="From year", precision=0, elem_id="filter-year-from")
+            f_to = gr.Number(None, label="To year", precision=0, elem_id="filter-year-to")
+    return [f_type, f_jur, f_binding, f_from, f_to, f_lang]
+
+
+def ask_tab(
+    assistant: Assistant, session: gr.State, documents: list[dict[str, Any]]
+) -> gr.Dropdown:
+    """The tab's layout and events; returns the jurisdiction filter (the Library updates it)."""
+    handlers = AskHandlers(assistant)
+    with gr.Row():
+        with gr.Column(scale=3):
+            transcript = gr.HTML(
+                render.transcript([]),
+                elem_id="answer",
+                js_on_load=render.CITE_JS,
+                css_template=render.CSS,
+                autoscroll=True,
+                max_height=620,
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    label="Question",
+                    placeholder="e.g. Must a public buyer exclude a supplier convicted of forced labour?",
+                    elem_id="ask-input",
+                    scale=5,
+                    lines=2,
+                    max_lines=6,
+                )
+                with gr.Column(scale=1, min_width=120):
+                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-submit")
+                    clear_btn = gr.Button("New conversation", elem_id="ask-clear", size="sm")
+            filters = filter_widgets(documents)
+        with gr.Column(scale=2):
+            gr.Markdown("### Sources")
+            sources = gr.HTML(
+                render.sources([]),
+                elem_id="sources",
+                js_on_load=render.CITE_JS,
+                css_template=render.CSS,
+            )
+            gr.Markdown("### Passage")
+            passage = gr.HTML("", elem_id="passage-view", css_template=render.CSS, js_on_load=None)
+    outputs = [transcript, sources, passage, session, question]
+    for trigger in (ask_btn.click, question.submit):
+        trigger(
+            handlers.submit,
+            [question, *filters, session],
+            outputs,
+            api_visibility="private",
+            concurrency_id="ask",
+        )
+    for view in (transcript, sources):
+        view.click(handlers.show_passage, [session], [passage], api_visibility="private")
+    clear_btn.click(
+        handlers.clear, None, [transcript, sources, passage, session], api_visibility="private"
+    )
+    gr.api(handlers.api, api_name="ask", concurrency_id="ask")
+    return filters[1]

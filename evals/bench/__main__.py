@@ -1,0 +1,3 @@
+from evals.bench.main import main
+
+raise SystemExit(main())
