@@ -13,7 +13,7 @@ from assistant.compose import ComposeConfig, ExtractiveComposer
 from assistant.conversation import Conversation
 from assistant.llm import ChatModel, llm_answer, make_chat_model
 from assistant.messages import message
-from assistant.retrieval import FilterError, Retriever
+from assistant.retrieval import FilterError, Retriever, check_question
 from assistant.sources import cite
 from assistant.table import Filters
 from indexer.language import detect
@@ -46,8 +46,13 @@ class Assistant:
         filters: Filters | None = None,
         conversation: Conversation | None = None,
     ) -> Answer:
-        question = question.strip()
+        """The cited answer; ``QuestionError`` (a ``ValueError``) for a question that is not
+        text, empty or longer than ``settings.max_question_chars``, before any work."""
+        limit = self.settings.max_question_chars
+        question = check_question(question, limit)
         resolved = conversation.resolve(question) if conversation else question
+        if len(resolved) > limit:  # a follow-up merged into a long question: search it alone
+            resolved = question
         try:
             result = self.retriever.search(resolved, k=self.composer.config.k, filters=filters)
         except FilterError as exc:

@@ -3,9 +3,12 @@ every sentence cites a passage it was given, and says what that passage says.
 
 The model is reached through LangChain chat models (Ollama, or any OpenAI-compatible
 server), configured by ``VIGILANCE_LLM``. Passages go into the prompt as quoted data;
-the reply is checked sentence by sentence, and anything that fails is removed. If the
-model fails, times out or leaves nothing usable, the extractive answer is returned with
-a notice.
+the reply is checked sentence by sentence: it must cite passages it was given, share
+their words, not repeat an instruction planted in a document, and be entailed by what
+they say (``assistant.entailment``: no negation or modality flip, no number, name,
+change of status or absolute they do not state). Anything that fails is removed, the
+notice says why and the confidence drops with the share removed. If the model fails,
+times out or leaves nothing usable, the extractive answer is returned with a notice.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from assistant.answer import MARKER, Answer, Citation
+from assistant.entailment import Finding, judge
 from assistant.glossary import translations
-from assistant.messages import message
+from assistant.messages import LLM_REASONS, LLM_REMOVED, message
 from indexer.chunking import split_sentences
 from indexer.language import detect, stem, stopwords, terms, words
 from indexer.settings import Settings
@@ -38,7 +42,10 @@ PLANTED_OVERLAP = 0.6  # a reply sentence this close to a planted instruction re
 INJECTION = re.compile(
     r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)\s+"
     r"(instructions|rules|prompts?)|you\s+are\s+now\b|system\s+prompt|new\s+instructions\s*:|"
-    r"ignore[zr]?\s+(toutes\s+)?les\s+instructions|ignora\s+(todas\s+)?las\s+instrucciones",
+    r"ignore[zr]?\s+(toutes\s+)?les\s+instructions|ignora\s+(todas\s+)?las\s+instrucciones|"
+    r"\bnote\s+(to|for)\s+(the\s+)?(ai|assistants?|chatbots?|language\s+models?|llms?)\b|"
+    r"\b(tell|inform|assure)\s+(the\s+)?(users?|readers?)\s+that\b|"
+    r"\b(dites|dire)\s+aux\s+(utilisateurs|lecteurs)|\bdiga\s+a\s+los\s+(usuarios|lectores)",
     re.IGNORECASE,
 )
 
@@ -91,7 +98,22 @@ def build_messages(question: str, citations: list[Citation]) -> list[tuple[str, 
 @dataclass
 class Validation:
     kept: list[str]
-    dropped: list[tuple[str, str]]  # (sentence, reason)
+    dropped: list[tuple[str, Finding]]  # (sentence, why)
+
+    def reasons(self, lang: str) -> str:
+        """Why sentences were removed, in ``lang``, each reason once."""
+        lang = lang if lang in ("en", "fr", "es") else "en"
+        said = [
+            LLM_REASONS[f.kind][lang].format(claim=f.claim, source=f.source)
+            for _, f in self.dropped
+        ]
+        return "; ".join(dict.fromkeys(said))
+
+    def notice(self, lang: str) -> str:
+        lang = lang if lang in LLM_REMOVED else "en"
+        one, many = LLM_REMOVED[lang]
+        n = len(self.dropped)
+        return (one if n == 1 else many).format(n=n, reasons=self.reasons(lang))
 
 
 def _support(sentence: str, texts: list[str], across_languages: bool = True) -> float:
@@ -121,9 +143,28 @@ def planted_instructions(citations: list[Citation]) -> list[str]:
     return [s for c in citations for s in split_sentences(c.text) if INJECTION.search(s)]
 
 
+def evidence(citation: Citation, planted: list[str]) -> tuple[str, str]:
+    """A cited passage as evidence: its text without planted instructions, its language."""
+    text = " ".join(s for s in split_sentences(citation.text) if s not in planted)
+    lang = citation.language if citation.language in ("en", "fr", "es") else detect(text)
+    return text, lang
+
+
+def objection(sentence: str, cited: list[Citation], planted: list[str]) -> Finding | None:
+    """Why a sentence citing ``cited`` cannot stay, or None."""
+    if planted and _support(sentence, planted, across_languages=False) >= PLANTED_OVERLAP:
+        return Finding("planted", "")
+    if _support(sentence, [c.text for c in cited]) < MIN_SUPPORT:
+        return Finding("unsupported", "")
+    titles = " ".join(f"{c.title} {c.short_title} {c.locator}" for c in cited)
+    places = frozenset(c.jurisdiction for c in cited if c.jurisdiction)
+    claim = MARKER.sub("", sentence).strip()
+    return judge(claim, [evidence(c, planted) for c in cited], titles, places)
+
+
 def validate(reply: str, citations: list[Citation]) -> Validation:
-    """Keep the sentences that cite given passages, are supported by them, and do not
-    repeat an instruction planted in a passage."""
+    """Keep the sentences that cite given passages, are supported and entailed by them,
+    and do not repeat an instruction planted in a passage."""
     by_n = {c.n: c for c in citations}
     planted = planted_instructions(citations)
     kept, dropped = [], []
@@ -133,15 +174,15 @@ def validate(reply: str, citations: list[Citation]) -> Validation:
             continue
         numbers = [int(n) for n in MARKER.findall(sentence)]
         if not numbers:
-            dropped.append((sentence, "cites no passage"))
+            why: Finding | None = Finding("no_citation", "")
         elif any(n not in by_n for n in numbers):
-            dropped.append((sentence, "cites a passage it was not given"))
-        elif planted and _support(sentence, planted, across_languages=False) >= PLANTED_OVERLAP:
-            dropped.append((sentence, "repeats an instruction found in a document"))
-        elif _support(sentence, [by_n[n].text for n in numbers]) < MIN_SUPPORT:
-            dropped.append((sentence, "not supported by the passage it cites"))
+            why = Finding("unknown_citation", "")
         else:
+            why = objection(sentence, [by_n[n] for n in dict.fromkeys(numbers)], planted)
+        if why is None:
             kept.append(sentence)
+        else:
+            dropped.append((sentence, why))
     return Validation(kept, dropped)
 
 
@@ -172,14 +213,14 @@ def llm_answer(model: ChatModel, extractive: Answer, citations: list[Citation]) 
         return _fallback(extractive, "the model found the passages insufficient")
     check = validate(text, citations)
     if not check.kept:
-        return _fallback(extractive, "no sentence cited a passage that supports it")
+        return _fallback(extractive, check.reasons(lang) or "the reply was empty")
     body, used = renumber(check.kept, citations)
-    notices = []
-    if check.dropped:
-        notices.append(message("llm_dropped", lang, n=len(check.dropped)))
+    notices = [check.notice(lang)] if check.dropped else []
+    share = len(check.kept) / (len(check.kept) + len(check.dropped))
     return replace(
         extractive,
         answer="\n".join(notices + [body]),
+        confidence=round(extractive.confidence * share, 4),
         citations=used,
         used_passage_ids=[c.passage_id for c in used],
         notices=extractive.notices + notices,

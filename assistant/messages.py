@@ -60,12 +60,65 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La réponse du modèle de langue n'a pas pu être utilisée ({reason}) ; voici la réponse extractive.",
         "es": "No se pudo usar la respuesta del modelo de lenguaje ({reason}); esta es la respuesta extractiva.",
     },
-    "llm_dropped": {
-        "en": "{n} sentence(s) of the language model's answer were removed: they cited no passage it was given.",
-        "fr": "{n} phrase(s) de la réponse du modèle de langue ont été retirées : elles ne citaient aucun passage fourni.",
-        "es": "Se eliminaron {n} frase(s) de la respuesta del modelo de lenguaje: no citaban ningún pasaje proporcionado.",
+}
+
+
+# Why a sentence was removed, as the notice tells it ({claim}: its words at fault).
+LLM_REASONS = {
+    "no_citation": {
+        "en": "it cites no passage",
+        "fr": "elle ne cite aucun passage",
+        "es": "no cita ningún pasaje",
+    },
+    "unknown_citation": {
+        "en": "it cites a passage it was not given",
+        "fr": "elle cite un passage qui n'a pas été fourni",
+        "es": "cita un pasaje que no se le proporcionó",
+    },
+    "planted": {
+        "en": "it repeats an instruction found in a document",
+        "fr": "elle reprend une instruction trouvée dans un document",
+        "es": "repite una instrucción encontrada en un documento",
+    },
+    "unsupported": {
+        "en": "the passages it cites do not say it",
+        "fr": "les passages cités ne le disent pas",
+        "es": "los pasajes citados no lo dicen",
+    },
+    "contradiction": {
+        "en": "it says “{claim}” where the cited passage says “{source}”",
+        "fr": "elle dit « {claim} » là où le passage cité dit « {source} »",
+        "es": "dice «{claim}» donde el pasaje citado dice «{source}»",
+    },
+    "number": {
+        "en": "it states a number ({claim}) the cited passages do not give",
+        "fr": "elle donne un chiffre ({claim}) que les passages cités ne donnent pas",
+        "es": "da una cifra ({claim}) que los pasajes citados no dan",
+    },
+    "name": {
+        "en": "it names {claim}, which the cited passages do not mention",
+        "fr": "elle nomme {claim}, que les passages cités ne mentionnent pas",
+        "es": "nombra {claim}, que los pasajes citados no mencionan",
+    },
+    "status": {
+        "en": "it states a change of status (“{claim}”) the cited passages do not state",
+        "fr": "elle affirme un changement de statut (« {claim} ») que les passages cités n'indiquent pas",
+        "es": "afirma un cambio de situación («{claim}») que los pasajes citados no indican",
+    },
+    "absolute": {
+        "en": "it generalises (“{claim}”) beyond what the cited passages say",
+        "fr": "elle généralise (« {claim} ») au-delà de ce que disent les passages cités",
+        "es": "generaliza («{claim}») más allá de lo que dicen los pasajes citados",
     },
 }
+LLM_REMOVED = {
+    "en": ("1 sentence of the language model's answer was removed: {reasons}.",
+           "{n} sentences of the language model's answer were removed: {reasons}."),
+    "fr": ("1 phrase de la réponse du modèle de langue a été retirée : {reasons}.",
+           "{n} phrases de la réponse du modèle de langue ont été retirées : {reasons}."),
+    "es": ("Se eliminó 1 frase de la respuesta del modelo de lenguaje: {reasons}.",
+           "Se eliminaron {n} frases de la respuesta del modelo de lenguaje: {reasons}."),
+}  # fmt: skip
 
 
 def message(key: str, lang: str, **kwargs: object) -> str:

@@ -33,6 +33,30 @@ class FilterError(ValueError):
     """No passage in the store satisfies the filters: said, never silently ignored."""
 
 
+class QuestionError(ValueError):
+    """A question refused before any work: not text, empty, or over the length limit."""
+
+
+JSON_TYPES = {bool: "true/false", int: "a number", float: "a number", list: "a list"}
+
+
+def check_question(question: Any, limit: int) -> str:
+    """``question`` without surrounding blanks; ``QuestionError`` when it is not text, is
+    empty, or is longer than ``limit`` characters (``VIGILANCE_MAX_QUESTION_CHARS``)."""
+    if not isinstance(question, str):
+        kind = "null" if question is None else JSON_TYPES.get(type(question), "an object")
+        raise QuestionError(f"question must be text, not {kind}")
+    text = question.strip()
+    if not text:
+        raise QuestionError("question is empty")
+    if len(text) > limit:
+        raise QuestionError(
+            f"question is {len(text):,} characters, over the {limit:,} limit "
+            "(VIGILANCE_MAX_QUESTION_CHARS)"
+        )
+    return text
+
+
 @dataclass
 class SearchResult:
     hits: list[Hit]
@@ -131,7 +155,10 @@ class Retriever:
     def search(
         self, question: str, k: int = 10, filters: Filters | None = None, **overrides: Any
     ) -> SearchResult:
-        """The ``k`` passages that best answer ``question``, fused from every signal."""
+        """The ``k`` passages that best answer ``question``, fused from every signal.
+
+        Raises ``QuestionError`` for a question that is not text, empty or too long."""
+        check_question(question, self.settings.max_question_chars)
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()

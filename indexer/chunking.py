@@ -116,7 +116,9 @@ def _leads(drafts: list[_Draft]) -> list[str]:
         out.append(lead)
         first_text.setdefault(d.locator, d.text)
         up = parent_locator(d.locator)
-        if up and d.kind != "footnote":  # "s. 6(1)" opens "s. 6", whose number has no unit of its own
+        if (
+            up and d.kind != "footnote"
+        ):  # "s. 6(1)" opens "s. 6", whose number has no unit of its own
             first_text.setdefault(up, d.text)
     return out
 

@@ -11,31 +11,22 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from indexer.chunking import chunk_blocks, split_sentences
-from indexer.errors import DocumentError
+from indexer.discovery import Problem
+from indexer.errors import DocumentError, path_text
 from indexer.metadata import load_metadata
 from indexer.models import DOC_TYPES, Document, Passage, binding_value
-from indexer.parsers import SUPPORTED_EXTENSIONS, parse_file, parser_for
+from indexer.parsers import Limits, parse_file, parser_for
 from indexer.settings import BUNDLED_CORPUS, Settings
 
-METADATA_SUFFIXES = {".yaml", ".yml"}
 MIN_SENTENCE_CHARS = 25
 # Bumped when metadata handling or passage storage changes, so old entries re-index.
 PIPELINE_VERSION = "3"
 SYNTHESES = {"measure", "guiding-question"}
-
-
-@dataclass
-class Problem:
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 @dataclass
@@ -46,6 +37,7 @@ class Prepared:
     passages: list[Passage]
     parser: str
     meta_sha: str = ""
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -74,29 +66,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "doc"
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files to index under the given paths (sorted), and the ones skipped with a reason."""
-    found: list[Path] = []
-    skipped: list[Problem] = []
-    for root in paths:
-        if not root.exists():
-            skipped.append(Problem(str(root), "no such file or folder"))
-            continue
-        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in candidates:
-            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
-            if any(part.startswith((".", "_", "~$")) for part in rel.parts):
-                continue
-            suffix = path.suffix.lower()
-            if suffix in METADATA_SUFFIXES:
-                continue
-            if suffix not in SUPPORTED_EXTENSIONS:
-                skipped.append(Problem(str(path), f"unsupported file type {suffix or '(none)'}"))
-                continue
-            found.append(path.resolve())
-    return sorted(set(found)), skipped
-
-
 def _year(meta: dict[str, Any]) -> int | None:
     for key in ("year", "date", "adopted"):
         m = re.match(r"\s*(\d{4})", str(meta.get(key) or ""))
@@ -109,7 +78,7 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
     """A ``Document`` from merged metadata; the id is given, or derived from name and path."""
     doc_id = str(meta.get("doc_id") or meta.get("id") or "")
     if not doc_id:
-        doc_id = f"{slug(path.stem)}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+        doc_id = f"{slug(path.stem)}-{hashlib.sha1(path_text(path).encode()).hexdigest()[:6]}"
     doc_type = str(meta.get("type") or "other").strip().casefold()
     status = meta.get("status") or ""
     if isinstance(status, dict):
@@ -135,7 +104,7 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
         binding=binding_value(meta.get("binding")),
         status=str(status),
         language=str(meta.get("language") or ""),
-        source_path=str(path),
+        source_path=path_text(path),
         url=str(meta.get("url") or ""),
         sha256=sha,
         aliases=[str(a) for a in meta.get("aliases") or []],
@@ -145,10 +114,11 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
 
 
 def prepare(path: Path, sha: str, settings: Settings) -> Prepared:
-    """Parse, read metadata and chunk one file. Raises DocumentError on bad input."""
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    parsed = parse_file(path, max_bytes)
-    meta = load_metadata(path, parsed)
+    """Parse, read metadata and chunk one file. Raises DocumentError on bad input or when
+    the file is over a limit (size, text, unzipped parts, passages)."""
+    parsed = parse_file(path, limits=Limits.from_settings(settings))
+    notes: list[str] = []
+    meta = load_metadata(path, parsed, warnings=notes)
     doc = make_document(path, meta, sha)
     passages = chunk_blocks(
         parsed.blocks,
@@ -158,8 +128,15 @@ def prepare(path: Path, sha: str, settings: Settings) -> Prepared:
     )
     if not passages:
         raise DocumentError(path, "no text found to index")
+    if len(passages) > settings.max_passages:
+        raise DocumentError(
+            path,
+            f"makes {len(passages):,} passages, over the {settings.max_passages:,} limit "
+            "(VIGILANCE_MAX_PASSAGES; split the file or raise the limit)",
+        )
     p = parser_for(path)
-    return Prepared(doc, passages, f"{p.name}/{p.version}")
+    warnings = [Problem(str(path), note) for note in notes]
+    return Prepared(doc, passages, f"{p.name}/{p.version}", warnings=warnings)
 
 
 def sentence_units(passages: Sequence[Passage], doc: Document) -> list[tuple[str, int, str]]:

@@ -40,7 +40,9 @@ TOKEN = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
 
 
 # Combining marks left by NFKD: Latin accents, and Arabic short vowels (harakat).
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670]+")
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670]+"
+)
 _NON_WORD = re.compile(r"[^\w./'-]+")
 _ELISION = re.compile(r"(?<=\w)'")
 

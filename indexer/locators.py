@@ -69,7 +69,10 @@ def defined_term(text: str) -> str:
     if not m:
         return ""
     term = m.group("term").strip()
-    if term.casefold().startswith(("the following", "this ", "it ", "each ", "every ")) or len(term.split()) > 8:
+    if (
+        term.casefold().startswith(("the following", "this ", "it ", "each ", "every "))
+        or len(term.split()) > 8
+    ):
         return ""
     return term
 

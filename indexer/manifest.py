@@ -49,6 +49,9 @@ class Manifest:
     path: Path
     embedder: str = ""
     entries: dict[str, Entry] = field(default_factory=dict)
+    # Documents being written: saved before their passages go in, cleared after. One left
+    # here by a killed run may have old and new passages both stored (see Run.__init__).
+    writing: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -66,7 +69,8 @@ class Manifest:
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
             raise ManifestError(f"the manifest {path} is damaged ({reason})") from exc
-        return cls(path, raw.get("embedder", ""), entries)
+        writing = [str(doc_id) for doc_id in raw.get("writing") or []]
+        return cls(path, raw.get("embedder", ""), entries, writing)
 
     @classmethod
     def recover(cls, path: Path) -> tuple[Manifest, str]:
@@ -89,6 +93,7 @@ class Manifest:
         data = {
             "schema": MANIFEST_SCHEMA,
             "embedder": self.embedder,
+            "writing": self.writing,
             "documents": {k: vars(v) for k, v in sorted(self.entries.items())},
         }
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".json")

@@ -13,6 +13,7 @@ The result uses the field names of ``indexer.models.Document``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -55,7 +56,12 @@ def cited_as(text: str) -> str:
 
 def prettify_stem(path: Path) -> str:
     """``palermo-protocol-2000.pdf`` -> ``Palermo protocol 2000``: a readable last-resort title."""
-    stem = re.sub(r"[_\s]+|-(?!\d)|(?<!\d)-", " ", Path(path).stem).strip()
+    raw = os.fsencode(Path(path).stem)
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:  # a name from an older system: most likely Windows-1252
+        name = raw.decode("cp1252", errors="replace")
+    stem = re.sub(r"[_\s]+|-(?!\d)|(?<!\d)-", " ", name).strip()
     stem = re.sub(r"\s+", " ", stem)
     return stem[:1].upper() + stem[1:]
 
@@ -115,6 +121,61 @@ def sidecar(path: Path) -> dict[str, Any]:
                 raise DocumentError(side, "sidecar must hold 'key: value' fields")
             return data
     return {}
+
+
+SCALAR_FIELDS = (
+    "doc_id", "title", "short_title", "symbol", "type", "jurisdiction", "date", "year",
+    "binding", "language", "url", "record",
+)  # fmt: skip
+_JURISDICTION = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,3})?$")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_BINDING_WORDS = {"unknown", "?", "unclear"}
+
+
+def _problem(key: str, value: Any) -> str:
+    """Why a user-written field value cannot be used, or "" when it can."""
+    if key == "jurisdiction" and value is not False and not _JURISDICTION.match(str(value).strip()):
+        return "is not a country or organisation code (e.g. FR, GB, EU, UN)"
+    plain = not isinstance(value, (dt.date, dt.datetime))
+    if key == "date" and plain and not _DATE.match(str(value).strip()):
+        return "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if key == "year" and not (
+        str(value).strip().isdigit() and 1000 <= int(str(value).strip()) <= 2999
+    ):
+        return "is not a year"
+    vague = str(value).strip().casefold() in _BINDING_WORDS
+    if key == "binding" and binding_value(value) == "unknown" and not vague:
+        return "is not yes, no or unknown"
+    if key == "type" and _doc_type(value) == "other" and str(value).strip().casefold() != "other":
+        return f"is not a known type ({', '.join(sorted(DOC_TYPES))})"
+    if key == "language" and value is not False and not _LANGUAGE.match(str(value).strip()):
+        return "is not a language code (e.g. en, fr, es)"
+    if key == "url" and not re.match(r"^https?://\S+$", str(value).strip(), re.IGNORECASE):
+        return "is not an http(s) address"
+    return ""
+
+
+def checked_layer(layer: dict[str, Any], where: Path, warnings: list[str] | None) -> dict[str, Any]:
+    """A user-written layer with unusable values left out, each reported in ``warnings``
+    ("report.pdf.yaml: binding 'maybe' is not yes, no or unknown; ignored").
+
+    A list or a mapping given for a single-valued field (``id: [x]``) is refused: the
+    file is not indexed until the metadata is fixed (DocumentError naming the field).
+    """
+    out: dict[str, Any] = {}
+    for key, value in _canonical(layer).items():
+        if value is None or value == "":
+            continue
+        if key in SCALAR_FIELDS and isinstance(value, (list, dict, set, tuple)):
+            kind = "list" if not isinstance(value, dict) else "mapping"
+            raise DocumentError(where, f"field '{key}' must be a single value, not a {kind}")
+        if key in SCALAR_FIELDS and (why := _problem(key, value)):
+            if warnings is not None:
+                warnings.append(f"{where.name}: {key} {str(value)[:60]!r} {why}; ignored")
+            continue
+        out[key] = value
+    return out
 
 
 def _canonical(layer: dict[str, Any]) -> dict[str, Any]:
@@ -193,7 +254,24 @@ def _text_of(parsed: Any, limit: int = 3000) -> str:
     return " ".join(parts)
 
 
-def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -> dict[str, Any]:
+def user_layers(path: Path, front: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """The layers a user wrote, lowest priority first, each with the file it comes from."""
+    layers = [(path.parent / "catalogue.yaml", catalogue_entry(path)), (path, front)]
+    side = next(
+        (
+            path.with_name(path.name + x)
+            for x in (".yaml", ".yml")
+            if path.with_name(path.name + x).is_file()
+        ),
+        path.with_name(path.name + ".yaml"),
+    )
+    layers.append((side, sidecar(path)))
+    return [(name, layer) for name, layer in layers if layer]
+
+
+def load_metadata(
+    path: str | Path, parsed_meta: Any, text: str | None = None, warnings: list[str] | None = None
+) -> dict[str, Any]:
     """Document fields for one file: inferred < catalogue.yaml < front matter < sidecar.
 
     ``parsed_meta`` is ``ParsedFile.meta`` (or the ``ParsedFile`` itself, whose block
@@ -202,7 +280,8 @@ def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -
     returns ``title``, ``language`` (``"und"`` when unknown), ``type``, ``binding``,
     ``date``, ``year``, ``status``, ``aliases`` and ``topics``; ``doc_id`` only when
     a layer gives an ``id``. Raises DocumentError naming a sidecar or catalogue
-    whose YAML is invalid.
+    whose YAML is invalid or that gives a list for a single-valued field; values of the
+    wrong kind are left out and reported in ``warnings``.
     """
     path = Path(path)
     meta = dict(getattr(parsed_meta, "meta", parsed_meta) or {})
@@ -215,12 +294,10 @@ def load_metadata(path: str | Path, parsed_meta: Any, text: str | None = None) -
         inferred["short_title"] = short
     front = meta.get("front_matter") or {}
     merged: dict[str, Any] = {}
-    for layer in (
-        inferred,
-        catalogue_entry(path),
-        front if isinstance(front, dict) else {},
-        sidecar(path),
-    ):
+    layers = [(inferred, None)]
+    for name, found in user_layers(path, front if isinstance(front, dict) else {}):
+        layers.append((checked_layer(found, name, warnings), name))
+    for layer, _ in layers:
         fields = {
             k: v for k, v in _canonical(layer).items() if v is not None and v not in ("", [], {})
         }

@@ -97,7 +97,6 @@ class Document:
     topics: list[str] = field(default_factory=list)
     collection: str = "user"
 
-
     @property
     def label(self) -> str:
         return self.short_title or self.title

@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from indexer.chunking import CHUNKER_VERSION
+from indexer.discovery import Problem, discover
 from indexer.documents import (
     Prepared,
-    Problem,
-    discover,
     metadata_sha,
     prepare,
     sentence_units,
@@ -32,7 +31,7 @@ from indexer.documents import (
 )
 from indexer.embedcache import CachedEmbedder
 from indexer.embedders import BatchedEmbedder, make_embedder
-from indexer.errors import DocumentError, StoreError
+from indexer.errors import DocumentError, StoreError, path_text
 from indexer.manifest import Entry, Manifest
 from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
@@ -65,6 +64,7 @@ class IndexSummary:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # indexed, but something was ignored
 
     @property
     def ok(self) -> bool:
@@ -83,11 +83,20 @@ class IndexSummary:
 
 
 @contextmanager
-def store_lock(settings: Settings) -> Iterator[None]:
-    """One indexer at a time per data directory (the app and the CLI may both try)."""
+def store_lock(settings: Settings, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
+    """One indexer at a time per data directory (the app and the CLI may both try).
+
+    When another indexer holds the lock, ``on_wait`` is told (so the user sees why
+    nothing happens) before this one waits for it.
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     with (settings.home / ".index.lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(settings.home)
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -132,36 +141,53 @@ class Run:
         if rebuild:
             self.manifest.entries.clear()
         self.manifest.embedder = embedder.id
+        self.finish_interrupted()
         self.lexicon = Vocabulary(self.store, settings)
         self.lexicon.backfill()
         self.sentence_vectors = sentence_vectors
         self.chunker = chunker_key(settings, sentence_vectors)
         self.by_source = self.manifest.by_source()
 
+    def finish_interrupted(self) -> None:
+        """Documents a killed run was writing lose every passage and their entry, so the
+        store holds one version of each; their files are then indexed again (the vector
+        cache spares the embedding)."""
+        for doc_id in self.manifest.writing:
+            self.store.delete_document(doc_id)
+            entry = self.manifest.entries.pop(doc_id, None)
+            where = entry.doc.get("source_path", doc_id) if entry else doc_id
+            self.summary.warnings.append(
+                Problem(where, "an earlier run was interrupted while writing it; indexed again")
+            )
+        if self.manifest.writing:
+            self.manifest.writing = []
+            self.manifest.save()
+
     def scan(self, files: list[Path], emit: Progress) -> list[Prepared]:
         """Hash every file; parse and chunk those that changed (cheap, no model)."""
         todo: list[Prepared] = []
         seen: dict[str, str] = {}
         for i, path in enumerate(files):
-            emit("scan", {"file": str(path), "n": i + 1, "files": len(files)})
+            emit("scan", {"file": path_text(path), "n": i + 1, "files": len(files)})
             try:
                 sha, meta_sha = sha256_file(path), metadata_sha(path)
                 parser = parser_for(path)
-                old = self.manifest.entries.get(self.by_source.get(str(path), ""))
+                old = self.manifest.entries.get(self.by_source.get(path_text(path), ""))
                 if old and old.same_pipeline(
                     sha, f"{parser.name}/{parser.version}", self.chunker, meta_sha
                 ):
                     self.summary.unchanged += 1
-                    seen[old.doc["doc_id"]] = str(path)
+                    seen[old.doc["doc_id"]] = path_text(path)
                     continue
                 prep = prepare(path, sha, self.settings)
                 prep.meta_sha = meta_sha
+                self.summary.warnings.extend(prep.warnings)
                 if other := seen.get(prep.doc.doc_id):
                     raise DocumentError(path, f"duplicate id {prep.doc.doc_id!r} (also {other})")
-                seen[prep.doc.doc_id] = str(path)
+                seen[prep.doc.doc_id] = path_text(path)
                 todo.append(prep)
             except DocumentError as exc:
-                self.summary.fail(path, exc.reason)
+                self.summary.fail(exc.path or path, exc.reason)
             except OSError as exc:
                 self.summary.fail(path, f"cannot read: {exc.strerror or exc}")
         return todo
@@ -170,6 +196,8 @@ class Run:
         """Embed (through the cache), store and record one document; the manifest is saved."""
         doc, passages, summary = prep.doc, prep.passages, self.summary
         old_id = self.by_source.get(doc.source_path)
+        self.manifest.writing = [doc.doc_id, *([old_id] if old_id and old_id != doc.doc_id else [])]
+        self.manifest.save()
         if old_id and old_id != doc.doc_id:
             self.store.delete_document(old_id)
             self.manifest.entries.pop(old_id, None)
@@ -192,13 +220,14 @@ class Run:
             meta_sha256=prep.meta_sha,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
+        self.manifest.writing = []
         self.manifest.save()
         summary.indexed += 1
 
     def prune(self, paths: Sequence[Path], files: list[Path]) -> None:
         """Documents whose file is gone from an indexed folder lose their passages."""
         roots = [p.resolve() for p in paths if p.exists()]
-        present = {str(p) for p in files}
+        present = {path_text(p) for p in files}
         for doc_id, entry in list(self.manifest.entries.items()):
             src = Path(entry.doc.get("source_path", ""))
             under = any(src == r or r in src.parents for r in roots)
@@ -225,14 +254,19 @@ def index_paths(
     rebuild: bool = False,
     sentence_vectors: bool = True,
     progress: Progress | None = None,
+    follow_links: bool = False,
 ) -> IndexSummary:
-    """Bring the store up to date with the files under ``paths``."""
+    """Bring the store up to date with the files under ``paths``.
+
+    Progress events: wait (another indexer holds the store), start, scan, embed,
+    document, done.
+    """
     t0 = time.perf_counter()
     emit = progress or (lambda event, info: None)
-    with store_lock(settings):
+    with store_lock(settings, lambda home: emit("wait", {"home": str(home)})):
         embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
         run = Run(settings, embedder, rebuild, sentence_vectors)
-        files, skipped = discover(paths)
+        files, skipped = discover(paths, follow_links)
         run.summary.skipped = len(skipped)
         run.summary.problems.extend(skipped)
         emit("start", {"files": len(files)})

@@ -90,7 +90,11 @@ METADATA_KEY = "vigilance_probes"
 
 def probe_floor(store: Any, embedder: Any) -> dict[str, Any]:
     """Mean and spread of the best cosine (passage or sentence) the probes reach, per language."""
-    out: dict[str, Any] = {"version": PROBE_VERSION, "embedder": embedder.id, "passages": store.count()}
+    out: dict[str, Any] = {
+        "version": PROBE_VERSION,
+        "embedder": embedder.id,
+        "passages": store.count(),
+    }
     languages = list(PROBES)
     texts = [q for lang in languages for q in PROBES[lang]]
     vectors = embedder.embed_queries(texts)
@@ -98,7 +102,9 @@ def probe_floor(store: Any, embedder: Any) -> dict[str, Any]:
     for lang in languages:
         best = []
         for _ in PROBES[lang]:
-            hits = store.query(vectors[i], 3, None) + store.query(vectors[i], 3, None, sentences=True)
+            hits = store.query(vectors[i], 3, None) + store.query(
+                vectors[i], 3, None, sentences=True
+            )
             best.append(max((cos for _, cos in hits), default=0.0))
             i += 1
         out[lang] = [round(statistics.fmean(best), 5), round(statistics.pstdev(best) or 0.01, 5)]

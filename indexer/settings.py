@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         "e5", description="`e5` (multilingual-e5-small), `minilm` (English) or `st:/path/to/model`."
     )
     max_file_mb: float = Field(50.0, gt=0, description="Larger files are refused, in MB.")
+    max_text_mb: float = Field(
+        20.0, gt=0, description="Files whose extracted text is larger are refused, in MB."
+    )
+    max_expanded_mb: float = Field(
+        100.0, gt=0, description="DOCX parts that expand beyond this are refused, in MB."
+    )
+    max_passages: int = Field(
+        5000, ge=1, description="Documents that make more passages are refused."
+    )
+    max_question_chars: int = Field(
+        2000, ge=20, description="Longer questions are refused (CLI, batch, app)."
+    )
     max_chars: int = Field(1400, ge=200, description="Longer units are split on sentences.")
     overlap_sentences: int = Field(1, ge=0, description="Sentences repeated across a split.")
     batch_size: int = Field(32, ge=1, description="Passages per embedding call.")

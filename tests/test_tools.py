@@ -360,6 +360,19 @@ def assistant(store, embedder):
     return Assistant(store, retriever=Retriever(store, embedder=embedder), use_llm=False)
 
 
+def test_a_question_over_the_length_limit_is_refused_in_the_pack_not_fatal(assistant):
+    long = "Which companies must publish a modern slavery statement? " * 100
+    questions = [
+        brief_mod.BriefQuestion("1", long),
+        brief_mod.BriefQuestion("2", "Which companies are covered by the German LkSG?"),
+    ]
+    pack = brief_mod.build_brief(assistant, questions)
+    refused, answered = pack.items
+    assert not refused.supported and "over the 2,000 limit" in refused.answer
+    assert len(refused.question) <= 301
+    assert answered.supported and answered.citations
+
+
 def test_brief_numbers_citations_across_the_pack(assistant, tmp_path):
     import docx
 

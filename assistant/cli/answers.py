@@ -12,7 +12,8 @@ from assistant.cli.common import (
     filter_options,
     open_assistant,
     open_retriever,
-    read_batch,
+    questions,
+    report,
     settings_for,
     store_option,
 )
@@ -24,6 +25,12 @@ def format_hit(hit) -> str:
     text = hit.text if len(hit.text) < 600 else hit.text[:600] + "…"
     tail = f"\n    {hit.url}" if hit.url else ""
     return f"[{hit.rank}] {cite(Source.from_hit(hit))}  score {hit.score:.3f}\n    {text}{tail}"
+
+
+def failed_exit(items) -> None:
+    """Exit code 1 when a batch line was refused (each was reported where it stood)."""
+    if any(item.error for item in items):
+        raise click.exceptions.Exit(1)
 
 
 @click.command()
@@ -47,23 +54,24 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
     """
     from assistant.retrieval import FilterError
 
-    if not question and not batch:
-        raise click.UsageError("give a QUESTION or --batch FILE")
+    items = questions(question, batch, store)
     filters = build_filters(**filter_args)
-    items = read_batch(batch) if batch else [{"id": None, "question": question}]
-    retriever = open_retriever(store)
+    retriever = open_retriever(store) if any(not i.error for i in items) else None
     for item in items:
+        if item.error:
+            report(item, as_json)
+            continue
         try:
-            result = retriever.search(item["question"], k=k, filters=filters)
+            result = retriever.search(item.question, k=k, filters=filters)
         except FilterError as exc:
             if as_json:
-                emit_json({"id": item["id"], "hits": [], "notice": str(exc)})
+                emit_json({"id": item.id, "hits": [], "notice": str(exc)})
                 continue
             raise click.ClickException(str(exc)) from exc
         if as_json:
             out = {"hits": [asdict(h) for h in result.hits]}
             if batch:
-                out = {"id": item["id"], **out}
+                out = {"id": item.id, **out}
             if result.notice:
                 out["notice"] = result.notice
             emit_json(out)
@@ -72,6 +80,7 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
                 click.echo(result.notice, err=True)
             for hit in result.hits:
                 click.echo(format_hit(hit))
+    failed_exit(items)
 
 
 @click.command()
@@ -99,20 +108,22 @@ def ask(question, batch, as_json, no_llm, store, **filter_args) -> None:
     """
     from assistant.core import format_answer
 
-    if not question and not batch:
-        raise click.UsageError("give a QUESTION or --batch FILE")
+    items = questions(question, batch, store)
     filters = build_filters(**filter_args)
-    items = read_batch(batch) if batch else [{"id": None, "question": question}]
-    assistant = open_assistant(store, no_llm)
+    assistant = open_assistant(store, no_llm) if any(not i.error for i in items) else None
     for item in items:
-        answer = assistant.ask(item["question"], filters=filters)
+        if item.error:
+            report(item, as_json)
+            continue
+        answer = assistant.ask(item.question, filters=filters)
         if as_json:
             record = asdict(answer)
-            emit_json({"id": item["id"], **record} if batch else record)
+            emit_json({"id": item.id, **record} if batch else record)
         else:
             if batch:
-                click.echo(f"## {item['id']}: {item['question']}")
+                click.echo(f"## {item.id}: {item.question}")
             click.echo(format_answer(answer) + ("\n" if batch else ""))
+    failed_exit(items)
 
 
 @click.command()

@@ -3,7 +3,9 @@ filters, batch files, one-line errors, writing a tool's export."""
 
 from __future__ import annotations
 
+import codecs
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -55,21 +57,97 @@ def build_filters(types, jurisdiction, year_from, year_to, binding, language, do
     return make_filters(types, jurisdiction, year_from, year_to, binding, language, doc)
 
 
-def read_batch(path: str) -> list[dict[str, Any]]:
-    """JSON lines with at least ``id`` and ``question``; a bad line is a one-line error."""
-    items = []
-    with click.open_file(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict) or "id" not in obj or not obj.get("question"):
-                raise click.ClickException(f"{path}:{n}: each line needs 'id' and 'question'")
-            items.append(obj)
+@dataclass
+class Item:
+    """One question to answer: from the command line (``where`` empty) or a batch line
+    (``where`` is ``path:line``); ``error`` says why it is refused."""
+
+    id: Any
+    question: Any
+    where: str = ""
+    error: str = ""
+
+
+# A byte-order mark names the encoding; without one a batch file must be UTF-8.
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+NOT_UTF8 = "{}: not UTF-8 text{}: save it as UTF-8 (one JSON object a line)"
+
+
+def batch_lines(path: str) -> list[str]:
+    """The lines of a batch file; a file that is not text is refused in one line."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+        encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), "utf-8")
+        with open(path, encoding=encoding) as fh:
+            lines = list(fh)
+    except UnicodeError as exc:
+        raise click.ClickException(NOT_UTF8.format(path, "")) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if any("\x00" in line for line in lines):  # UTF-16 or binary: JSON never holds a raw NUL
+        raise click.ClickException(NOT_UTF8.format(path, " (it holds NUL bytes)"))
+    return lines
+
+
+def parse_line(line: str, where: str) -> Item:
+    """A batch line as an item; a line that is not a JSON object with ``id`` and
+    ``question`` is an item with its error."""
+    try:
+        obj = json.loads(line)
+    except RecursionError:
+        return Item(None, None, where, "JSON nested too deeply")
+    except ValueError as exc:  # bad JSON, or an integer too long to convert
+        return Item(None, None, where, f"not valid JSON ({getattr(exc, 'msg', exc)})")
+    if not isinstance(obj, dict):
+        return Item(None, None, where, "not a JSON object with 'id' and 'question'")
+    item = Item(obj.get("id"), obj.get("question"), where)
+    missing = [key for key in ("id", "question") if key not in obj]
+    if missing:
+        item.error = "no " + " and no ".join(f"'{key}'" for key in missing)
+    return item
+
+
+def read_batch(path: str) -> list[Item]:
+    """JSON lines with at least ``id`` and ``question``, blank lines skipped; a bad line is
+    an item with its error (the others are still answered)."""
+    lines = batch_lines(path)
+    return [parse_line(line, f"{path}:{n}") for n, line in enumerate(lines, 1) if line.strip()]
+
+
+def questions(question: str | None, batch: str | None, store: str | None) -> list[Item]:
+    """The command's questions, each checked (text, not blank, within
+    ``VIGILANCE_MAX_QUESTION_CHARS``) before any model loads. A refused command-line
+    question is a one-line error; a refused batch line keeps its error."""
+    from assistant.retrieval import QuestionError, check_question
+
+    if question is None and not batch:
+        raise click.UsageError("give a QUESTION or --batch FILE")
+    items = read_batch(batch) if batch else [Item(None, question)]
+    limit = settings_for(store).max_question_chars
+    for item in items:
+        if item.error:
+            continue
+        try:
+            item.question = check_question(item.question, limit)
+        except QuestionError as exc:
+            if not item.where:
+                raise click.ClickException(str(exc)) from exc
+            item.error = str(exc)
     return items
+
+
+def report(item: Item, as_json: bool) -> None:
+    """A refused batch line: one line on stderr naming the file and line, and with
+    ``--json`` an error record with its id on stdout."""
+    message = f"{item.where}: {item.error}" if item.where else item.error
+    click.echo(f"Error: {message}", err=True)
+    if as_json:
+        emit_json({"id": item.id, "error": message})
 
 
 def open_retriever(store: str | None):

@@ -16,7 +16,14 @@ from indexer.settings import BUNDLED_CORPUS
 @store_option
 @click.option("--rebuild", is_flag=True, help="Drop the store and embed everything again.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def index(paths: tuple[Path, ...], store: str | None, rebuild: bool, quiet: bool) -> None:
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links to files and folders outside the folder (default: reported, not followed).",
+)
+def index(
+    paths: tuple[Path, ...], store: str | None, rebuild: bool, quiet: bool, follow_links: bool
+) -> None:
     """Index documents (PDF, DOCX, HTML, Markdown, text) into the knowledge base.
 
     Only new or changed files are embedded; files removed from a folder lose their
@@ -35,16 +42,19 @@ def index(paths: tuple[Path, ...], store: str | None, rebuild: bool, quiet: bool
 
     settings = settings_for(store)
     targets = list(paths) or [BUNDLED_CORPUS]
-    bar = None if quiet else ProgressBar()
+    bar = ProgressBar(draw=not quiet)
     try:
-        summary = index_paths(targets, settings, rebuild=rebuild, progress=bar)
+        summary = index_paths(
+            targets, settings, rebuild=rebuild, progress=bar, follow_links=follow_links
+        )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
-        if bar:
-            bar.close()
+        bar.close()
     for problem in summary.problems:
         click.echo(f"problem: {problem}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(summary.line(), err=True)
     if not summary.ok:
         sys.exit(1)

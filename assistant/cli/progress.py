@@ -9,12 +9,22 @@ from typing import Any
 class ProgressBar:
     """Receives the pipeline's progress events and draws them with tqdm."""
 
-    def __init__(self) -> None:
+    def __init__(self, draw: bool = True) -> None:
         self.bar = None
+        self.draw = draw
 
     def __call__(self, event: str, info: dict[str, Any]) -> None:
         from tqdm import tqdm
 
+        if event == "wait":  # said even with --quiet: otherwise the wait looks like a hang
+            print(
+                f"waiting: another indexer is writing to {info['home']}; "
+                "this one starts when it finishes",
+                file=sys.stderr,
+                flush=True,
+            )
+        if not self.draw:
+            return
         if event == "start":
             self.bar = tqdm(total=info["files"], unit="file", desc="scanning", file=sys.stderr)
         elif event == "scan" and self.bar is not None:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from assistant.answer import MARKER, Answer, Citation
 from assistant.messages import message
+from assistant.retrieval import QuestionError
 from assistant.sources import cite
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, load_corpus
@@ -148,20 +149,27 @@ def build_brief(
     numbering = _Numbering()
     items = []
     for i, q in enumerate(questions, 1):
-        answer = assistant.ask(q.question, filters=filters)
-        if answer.supported and answer.citations:
-            text, numbers = renumber(answer, numbering)
-            items.append(BriefItem(q.label, q.question, text, True, numbers, q.record_id))
+        try:
+            answer = assistant.ask(q.question, filters=filters)
+        except QuestionError as exc:  # too long or empty: said in the pack, the rest goes on
+            shown = q.question if len(q.question) <= 300 else q.question[:300] + "…"
+            items.append(BriefItem(q.label, shown, f"({exc})", False, [], q.record_id))
         else:
-            items.append(
-                BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id)
-            )
+            items.append(answered(q, answer, numbering, lang))
         if progress:
             progress(i, len(questions))
     sources = sorted(numbering.by_passage.values(), key=lambda s: s.n)
     return Brief(
         title or label("title", lang), (today or dt.date.today()).isoformat(), lang, items, sources
     )
+
+
+def answered(q: BriefQuestion, answer: Answer, numbering: _Numbering, lang: str) -> BriefItem:
+    """One question's item: its answer with pack-wide citation numbers, or "not covered"."""
+    if answer.supported and answer.citations:
+        text, numbers = renumber(answer, numbering)
+        return BriefItem(q.label, q.question, text, True, numbers, q.record_id)
+    return BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id)
 
 
 # -- output ---------------------------------------------------------------------------------

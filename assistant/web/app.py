@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.core import Assistant
 from assistant.web import render
@@ -19,6 +20,7 @@ from assistant.web.brief import brief_tab
 from assistant.web.compare import compare_tab
 from assistant.web.gap import gap_tab
 from assistant.web.library import library_tab
+from assistant.web.login import LoginGuard, LoginThrottle, login_notice
 from assistant.web.quiz import quiz_tab
 from assistant.web.uploads import IndexWorker, SerialEmbedder
 from indexer.settings import Settings
@@ -73,18 +75,34 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     return app
 
 
-def launch(app: gr.Blocks, settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app (blocking): queue sized for 2 cores, upload limit, no tracebacks shown."""
+def launch(
+    app: gr.Blocks,
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    throttle: LoginThrottle | None = None,
+) -> None:
+    """Serve the app (blocking): queue sized for 2 cores, upload limit, no tracebacks shown;
+    with a login, failed logins are throttled per client (``assistant.web.login``)."""
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    login: dict[str, Any] = {}
+    if settings.auth_pair:
+        throttle = throttle or LoginThrottle()
+        login = {
+            "auth": settings.auth_pair,
+            "auth_message": login_notice(throttle),
+            # gradio builds its FastAPI app with these: the guard sits in front of POST /login
+            "app_kwargs": {"middleware": [Middleware(LoginGuard, throttle=throttle)]},
+        }
     app.launch(
         server_name=host,
         server_port=port,
         show_error=False,
         max_file_size=int(settings.max_file_mb * 1024 * 1024),
-        auth=settings.auth_pair,
         css=render.CSS,
         footer_links=["api"],
         quiet=False,
+        **login,
     )
 
 

@@ -10,8 +10,10 @@ import gradio as gr
 
 from assistant.conversation import Conversation
 from assistant.core import Assistant
+from assistant.retrieval import QuestionError, check_question
 from assistant.table import make_filters
 from assistant.web import render
+from assistant.web.paths import public_path
 from indexer.language import LANGUAGES
 from indexer.models import DOC_TYPES
 
@@ -50,8 +52,11 @@ class AskHandlers:
     # Named so as not to take the API name "ask", which belongs to ``api``.
     def submit(self, question, types, juris, binding, year_from, year_to, languages, session):
         session = session or new_session()
-        question = (question or "").strip()
-        if not question:
+        try:
+            question = check_question(question or "", self.assistant.settings.max_question_chars)
+        except QuestionError as exc:
+            if (question or "").strip():  # an empty box is ignored; anything else is said
+                gr.Warning(str(exc))
             return gr.skip(), gr.skip(), gr.skip(), session, gr.skip()
         filters = build_filters(types, juris, binding, year_from, year_to, languages)
         answer = self.assistant.ask(question, filters=filters, conversation=session["conversation"])
@@ -86,8 +91,19 @@ class AskHandlers:
 
     def api(self, question: str, filters: dict | None = None) -> dict:
         """Answer a question; ``filters`` as in ``vigilance ask`` (type, jurisdiction,
-        year_from, year_to, binding, language, doc_id). Returns the answer record."""
-        return asdict(self.assistant.ask(question, filters=filters or None))
+        year_from, year_to, binding, language, doc_id). Returns the answer record; a
+        question that is empty or over VIGILANCE_MAX_QUESTION_CHARS is an error."""
+        try:
+            question = check_question(question, self.assistant.settings.max_question_chars)
+        except QuestionError as exc:
+            raise gr.Error(str(exc)) from exc
+        record = asdict(self.assistant.ask(question, filters=filters or None))
+        settings = self.assistant.settings
+        for cite in record.get("citations", []):  # files named as the app shows them
+            cite["source_path"] = public_path(
+                cite.get("source_path", ""), settings.uploads_dir, settings.home
+            )
+        return record
 
 
 def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:

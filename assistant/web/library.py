@@ -10,14 +10,16 @@ import gradio as gr
 from assistant.core import Assistant
 from assistant.web import render
 from assistant.web.ask import jurisdictions
+from assistant.web.paths import public_text
 from assistant.web.uploads import (
     TABLE_HEADERS,
     IndexWorker,
     UploadError,
+    discard_unindexed,
     library_rows,
+    place_upload,
     progress_fraction,
     remove_upload,
-    store_upload,
     write_sidecar,
 )
 from indexer.language import LANGUAGES
@@ -69,21 +71,35 @@ class LibraryHandlers:
         summary = self._index(saved, problems, progress) if saved else None
         if summary is not None:
             problems.extend(str(p) for p in summary.problems)
+            problems.extend(f"warning: {w}" for w in summary.warnings)
         line = summary.line() if summary is not None else "Nothing indexed."
-        return (render.lines(problems, line), *self.state())
+        # A refused file is not kept: its copy and sidecar go (the user's file is untouched).
+        dropped = discard_unindexed(saved, self.retriever.documents(), self.settings.uploads_dir)
+        if dropped:
+            line = f"{line.rstrip('.')}; not kept: {', '.join(p.name for p in dropped)}"
+        shown = [self.public(p) for p in problems]
+        return (render.lines(shown, self.public(line)), *self.state())
+
+    def public(self, text: str) -> str:
+        """A message with the server's paths taken out (file names, or paths in uploads/)."""
+        return public_text(text, self.settings.uploads_dir, self.settings.home)
 
     def _store(self, files: list[Any], form: dict[str, Any]) -> tuple[list[str], list[Path]]:
         problems: list[str] = []
         saved: list[Path] = []
+        uploads = self.settings.uploads_dir
         for f in files:
             path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
+            target, created = None, False
             try:
-                target = store_upload(path, path.name, self.settings.uploads_dir, self.max_bytes)
+                target, created = place_upload(path, path.name, uploads, self.max_bytes)
                 write_sidecar(target, form)
                 saved.append(target)
             except UploadError as exc:
                 problems.append(str(exc))
             except OSError as exc:
+                if target is not None and created:  # half-stored: the copy goes too
+                    remove_upload(str(target), uploads)
                 problems.append(f"{path.name}: cannot store the file ({exc.strerror or exc})")
         return problems, saved
 

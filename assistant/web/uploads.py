@@ -6,6 +6,7 @@ Nothing here imports gradio: the app calls these functions and shows what they r
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -51,11 +52,20 @@ def safe_name(name: str) -> str:
 
 
 def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: int) -> Path:
+    """Copy an upload into ``uploads_dir`` under a safe name (see ``place_upload``)."""
+    return place_upload(src, original_name, uploads_dir, max_bytes)[0]
+
+
+def place_upload(
+    src: Path, original_name: str, uploads_dir: Path, max_bytes: int
+) -> tuple[Path, bool]:
     """Copy an upload into ``uploads_dir`` under a safe name; never overwrite a file.
+    Returns the stored path and whether this call wrote it.
 
     A name already taken gets a short hash of the content (``report-1a2b3c.pdf``); if
     that file exists with the same bytes, it is the same upload and is returned as is.
     Raises UploadError for a type the indexer cannot read or a file over the size limit.
+    ``src`` is only read; a copy that fails half-way is deleted.
     """
     name = safe_name(original_name)
     suffix = Path(name).suffix.lower()
@@ -73,19 +83,27 @@ def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: in
     target = uploads_dir / name
     if target.exists():
         digest = sha256_file(src)
+        if target.is_file() and sha256_file(target) == digest:
+            return target, False
         stem = Path(name).stem
         for length in (6, 12, 64):
             target = uploads_dir / f"{stem}-{digest[:length]}{suffix}"
             if not target.exists():
                 break
             if sha256_file(target) == digest:
-                return target
+                return target, False
         else:  # pragma: no cover - a 256-bit clash
             raise UploadError(f"{original_name}: cannot find a free file name")
-    # "x" mode: a file created between the check and the copy is not overwritten either.
-    with src.open("rb") as fin, target.open("xb") as fout:
-        shutil.copyfileobj(fin, fout)
-    return target
+    with src.open("rb") as fin:
+        # "x" mode: a file created between the check and the copy is not overwritten either.
+        fout = target.open("xb")
+        try:
+            with fout:
+                shutil.copyfileobj(fin, fout)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    return target, True
 
 
 def sidecar_fields(form: dict[str, Any]) -> dict[str, Any]:
@@ -224,9 +242,24 @@ def remove_upload(source_path: str, uploads_dir: Path) -> bool:
     return True
 
 
+def discard_unindexed(
+    stored: Sequence[Path], documents: Sequence[dict[str, Any]], uploads_dir: Path
+) -> list[Path]:
+    """Delete, with their sidecars, the ``stored`` uploads that are not in the knowledge
+    base (``documents``) after indexing: the files it refused. Returns those deleted."""
+    indexed = {os.path.realpath(d["source_path"]) for d in documents if d.get("source_path")}
+    dropped = []
+    for path in stored:
+        if os.path.realpath(path) not in indexed and remove_upload(str(path), uploads_dir):
+            dropped.append(path)
+    return dropped
+
+
 def progress_fraction(event: IndexEvent) -> tuple[float | None, str]:
     """How far along the job is and what to say, for a progress bar."""
     info = event.info
+    if event.kind == "wait":
+        return None, "waiting for another indexing run on this store to finish"
     if event.kind == "scan":
         return None, f"reading {Path(info.get('file', '')).name}"
     if event.kind == "embed":

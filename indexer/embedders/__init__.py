@@ -11,11 +11,21 @@ import numpy as np
 
 
 class BatchedEmbedder:
-    """Base class: a backend writes ``_embed(texts, is_query)``; batching lives here once."""
+    """Base class: a backend writes ``_embed(texts, is_query)``; batching lives here once.
+
+    A backend with a token window sets ``window``: every text is cut to
+    ``window * chars_per_token`` characters before it reaches the model, so no passage
+    or question, however long, costs more than about one window."""
 
     id: str = "base"
     dim: int = 0
     batch_size: int = 32
+    window: int | None = None  # tokens the model reads at once; None: no cut
+    chars_per_token: int = 4
+
+    @property
+    def max_input_chars(self) -> int | None:
+        return self.window * self.chars_per_token if self.window else None
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
@@ -23,6 +33,9 @@ class BatchedEmbedder:
     def _batched(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        limit = self.max_input_chars
+        if limit:
+            texts = [t if len(t) <= limit else t[:limit] for t in texts]
         parts = [
             self._embed(texts[i : i + self.batch_size], is_query)
             for i in range(0, len(texts), self.batch_size)

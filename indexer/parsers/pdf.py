@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 from indexer.errors import DocumentError
 from indexer.models import Block
 from indexer.parsers.base import ParsedFile
+from indexer.parsers.limits import Limits, check_text
 from indexer.parsers.pdf_layout import (
     Line,
     Page,
@@ -25,6 +27,10 @@ from indexer.parsers.pdf_layout import (
     split_footnotes,
 )
 from indexer.parsers.textutil import clean, primary_language
+
+# pypdf logs what it repairs ("EOF marker not found") without naming the file; what
+# matters reaches the user as a DocumentError that names it, so its log stays quiet.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _JUNK_TITLE = re.compile(r"^(?:untitled|microsoft word - .*|.*\.(?:docx?|pdf|rtf|odt))$", re.I)
@@ -114,11 +120,13 @@ class PdfParser:
 
     name = "pdf"
     version = "1"
+    max_text = 0  # characters of text at most (0: no limit), checked after each page
 
     def parse(self, path: Path) -> ParsedFile:
         with path.open("rb") as handle:
             reader = _open(path, handle)
             pages = []
+            chars = 0
             for number, page in enumerate(reader.pages, start=1):
                 try:
                     box = page.mediabox
@@ -139,6 +147,8 @@ class PdfParser:
                     raise DocumentError(
                         path, f"corrupt PDF: page {number}: {_first_line(exc)}"
                     ) from exc
+                chars += sum(len(line.text) for line in pages[-1].lines)
+                check_text(path, chars, Limits(max_text=self.max_text))
             meta = _meta(reader)
         if not any(line.text for page in pages for line in page.lines):
             raise DocumentError(path, "no extractable text (scanned PDF? OCR it first)")

@@ -52,6 +52,8 @@ def strip_bom_and_decode(data: bytes, declared: str | None = None) -> str:
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
+    if unmarked := utf16_without_bom(data):
+        return data.decode(unmarked)
     candidates = [declared] if declared else []
     candidates.append("utf-8")
     for encoding in candidates:
@@ -78,14 +80,45 @@ def looks_like_text(text: str) -> bool:
     return printable / len(sample) >= 0.97 and ascii_count / len(sample) >= 0.6
 
 
+def utf16_without_bom(sample: bytes) -> str:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when unmarked bytes read as UTF-16 text, else "".
+
+    Text in Latin, Cyrillic or Greek script stored as UTF-16 has a NUL in every other byte
+    (the high byte of each character); binary data does not keep that rhythm.
+    """
+    sample = sample[: 4096 - 4096 % 2] if len(sample) >= 2 else b""
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return ""
+    for encoding, zero_at in (("utf-16-le", 1), ("utf-16-be", 0)):
+        zeros = sum(1 for i in range(zero_at, 2 * pairs, 2) if sample[i] == 0)
+        others = sum(1 for i in range(1 - zero_at, 2 * pairs, 2) if sample[i] == 0)
+        if zeros >= 0.6 * pairs and others <= 0.02 * pairs:
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if looks_like_text(text) or _mostly_letters(text):
+                return encoding
+    return ""
+
+
+def _mostly_letters(text: str) -> bool:
+    """Printable text in any script (UTF-16 Cyrillic or Greek fails the ASCII test)."""
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
+    return printable >= 0.97 * len(text)
+
+
 def is_binary(sample: bytes) -> bool:
     """NUL bytes, or more than 10% control characters other than tab, newline, CR and form feed."""
     if not sample:
         return False
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    unmarked = utf16_without_bom(sample)
+    if unmarked or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # UTF-16 text is full of NUL bytes by design: judge its characters instead.
-        text = sample[2 : len(sample) - len(sample) % 2].decode(
-            "utf-16-le" if sample.startswith(codecs.BOM_UTF16_LE) else "utf-16-be", errors="replace"
+        marked = "utf-16-le" if sample.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        text = sample[(0 if unmarked else 2) : len(sample) - len(sample) % 2].decode(
+            unmarked or marked, errors="replace"
         )
         if "\x00" in text:
             return True
