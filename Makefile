@@ -8,7 +8,7 @@ export VIGILANCE_HOME ?= $(HOME)/.local/share/vigilance
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run index test bench lint eval
+.PHONY: install run index test bench lint eval vectors
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,3 +44,8 @@ eval: index
 # Indexing, re-indexing, warm and cold latency, memory, and 10 app users (about 15 min).
 bench: install
 	$(BIN)/python -m evals.bench --with-app
+
+# The bundled corpus's vectors (corpus/.vectors/), after editing cards: a first index of
+# the corpus then embeds nothing it ships (python -m indexer.seed check says what is covered).
+vectors: install
+	$(BIN)/python -m indexer.seed build

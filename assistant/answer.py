@@ -30,6 +30,7 @@ class Answer:
     resolved_question: str = ""
     composer: str = "extractive"
     support: dict[str, float] = field(default_factory=dict)  # the refusal decision's parts
+    as_of: str = ""  # the date the answer speaks for (ISO), today unless asked otherwise
 
 
 def check_citations(answer: Answer) -> list[str]:

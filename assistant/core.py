@@ -6,13 +6,15 @@ model; the CLI, the app, the tools and the evaluation all call ``Assistant.ask``
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from assistant.answer import Answer, Citation
+from assistant.asof import date_answer
 from assistant.compose import ComposeConfig, ExtractiveComposer
 from assistant.conversation import Conversation
 from assistant.llm import ChatModel, llm_answer, make_chat_model
-from assistant.messages import message
+from assistant.messages import DATED, message
 from assistant.retrieval import FilterError, Retriever, check_question
 from assistant.sources import cite
 from assistant.table import Filters
@@ -45,9 +47,12 @@ class Assistant:
         question: str,
         filters: Filters | None = None,
         conversation: Conversation | None = None,
+        as_of: dt.date | None = None,
     ) -> Answer:
-        """The cited answer; ``QuestionError`` (a ``ValueError``) for a question that is not
-        text, empty or longer than ``settings.max_question_chars``, before any work."""
+        """The cited answer, as of ``as_of`` (default today: cited instruments with dated
+        events say whether they were in force then); ``QuestionError`` (a ``ValueError``)
+        for a question that is not text, empty or longer than
+        ``settings.max_question_chars``, before any work."""
         limit = self.settings.max_question_chars
         question = check_question(question, limit)
         resolved = conversation.resolve(question) if conversation else question
@@ -66,6 +71,7 @@ class Assistant:
                 language=lang,
                 notices=[str(exc)],
                 resolved_question=resolved if resolved != question else "",
+                as_of=(as_of or dt.date.today()).isoformat(),
             )
         answer = self.composer.compose(resolved, result)
         answer = replace(
@@ -76,7 +82,7 @@ class Assistant:
                 Citation.from_hit(h, i + 1) for i, h in enumerate(result.hits[:LLM_PASSAGES])
             ]
             answer = llm_answer(self.chat_model, answer, candidates)
-        return answer
+        return date_answer(answer, self.retriever.events, as_of)
 
 
 def format_answer(answer: Answer) -> str:
@@ -88,4 +94,7 @@ def format_answer(answer: Answer) -> str:
             lines.append(
                 f"[{c.n}] {cite(c, answer.language)}" + (f"\n    {c.url}" if c.url else "")
             )
+    if answer.as_of:
+        table = DATED["as_of"]
+        lines.append("\n" + (table.get(answer.language) or table["en"]).format(on=answer.as_of))
     return "\n".join(lines)

@@ -121,6 +121,50 @@ LLM_REMOVED = {
 }  # fmt: skip
 
 
+# Answers as of a date (assistant/asof.py): {n} the citation, {name} the instrument.
+DATED = {
+    "heading": {"en": "Dated events (as of {on}):", "fr": "Chronologie (au {on}) :", "es": "Cronología (a {on}):"},
+    "as_of": {"en": "(Sources read as of {on}.)", "fr": "(Sources lues au {on}.)", "es": "(Fuentes leídas a {on}.)"},
+    "not yet adopted": {
+        "en": "[{n}] {name} had not been adopted on {on}",
+        "fr": "[{n}] {name} n'avait pas encore été adopté au {on}",
+        "es": "[{n}] {name} aún no se había adoptado a {on}",
+    },
+    "adopted not yet in force": {
+        "en": "[{n}] {name} was adopted but not yet in force on {on}",
+        "fr": "[{n}] {name} était adopté mais pas encore en vigueur au {on}",
+        "es": "[{n}] {name} estaba adoptado pero aún no en vigor a {on}",
+    },
+    "adopted": {
+        "en": "[{n}] {name} had been adopted or published by {on} (not binding: it does not enter into force)",
+        "fr": "[{n}] {name} était adopté ou publié au {on} (non contraignant : pas d'entrée en vigueur)",
+        "es": "[{n}] {name} estaba adoptado o publicado a {on} (no vinculante: no entra en vigor)",
+    },
+    "in force": {"en": "[{n}] {name} was in force on {on}", "fr": "[{n}] {name} était en vigueur au {on}", "es": "[{n}] {name} estaba en vigor a {on}"},
+    "repealed": {"en": "[{n}] {name} had been repealed by {on}", "fr": "[{n}] {name} avait été abrogé au {on}", "es": "[{n}] {name} había sido derogado a {on}"},
+    "superseded": {"en": "[{n}] {name} had been superseded by {on}", "fr": "[{n}] {name} avait été remplacé au {on}", "es": "[{n}] {name} había sido sustituido a {on}"},
+    "past": {"en": "events until then", "fr": "jusque-là", "es": "hasta entonces"},
+    "next": {"en": "still to come", "fr": "à venir", "es": "por venir"},
+    "state_note": {
+        "not yet adopted": {"en": "not yet adopted on {on}", "fr": "pas encore adopté au {on}", "es": "aún no adoptado a {on}"},
+        "adopted not yet in force": {"en": "not yet in force on {on}", "fr": "pas encore en vigueur au {on}", "es": "aún no en vigor a {on}"},
+        "repealed": {"en": "repealed on {on}", "fr": "abrogé au {on}", "es": "derogado a {on}"},
+        "superseded": {"en": "superseded on {on}", "fr": "remplacé au {on}", "es": "sustituido a {on}"},
+    },
+    "events": {
+        "signed": {"en": "signed", "fr": "signé", "es": "firmado"},
+        "adopted": {"en": "adopted", "fr": "adopté", "es": "adoptado"},
+        "published": {"en": "published", "fr": "publié", "es": "publicado"},
+        "in force": {"en": "in force", "fr": "entrée en vigueur", "es": "entrada en vigor"},
+        "amended": {"en": "amended", "fr": "modifié", "es": "modificado"},
+        "applies": {"en": "applies", "fr": "s'applique", "es": "se aplica"},
+        "postponed": {"en": "postponed", "fr": "reporté", "es": "aplazado"},
+        "repealed": {"en": "repealed", "fr": "abrogé", "es": "derogado"},
+        "superseded": {"en": "superseded", "fr": "remplacé", "es": "sustituido"},
+    },
+}  # fmt: skip
+
+
 def message(key: str, lang: str, **kwargs: object) -> str:
     table = MESSAGES.get(key, {})
     text = table.get(lang) or table.get("en") or key

@@ -21,6 +21,8 @@ from assistant.refs import NameMatcher, jurisdictions, provisions
 from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
 from indexer.embedders import BatchedEmbedder, make_embedder
+from indexer.errors import StoreError
+from indexer.events import Event, decode
 from indexer.language import detect, fold
 from indexer.manifest import Manifest
 from indexer.models import Hit
@@ -109,8 +111,25 @@ class Retriever:
             LexicalIndex(table, self.lexicon),
             NameMatcher(table),
             self.store.probes(),
+            self._load_events(),
         )
         self._version = version
+
+    def _load_events(self) -> dict[str, list[Event]]:
+        """doc_id → its dated events (cards that list them), from the manifest."""
+        try:
+            manifest = Manifest.load(manifest_path(self.settings))
+        except StoreError:
+            return {}
+        out = {}
+        for doc_id, entry in manifest.entries.items():
+            if events := decode(entry.doc.get("events")):
+                out[doc_id] = events
+        return out
+
+    def events(self, doc_id: str) -> list[Event]:
+        """The dated events of a document, oldest first (``indexer.events``); [] if none."""
+        return self._state[4].get(doc_id, [])
 
     @property
     def table(self) -> PassageTable:
@@ -162,7 +181,7 @@ class Retriever:
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()
-        table, _, names, _ = self._state
+        table, _, names, _, _ = self._state
         qlang = detect(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
@@ -178,11 +197,15 @@ class Retriever:
         )
         scores, qvec = self.candidates(question, signals, cfg, mask, chroma_where(filters))
         fused = fuse(scores, lambda pid: table.get(pid).meta, signals, cfg)
+        if not filters.get("language"):  # quote a card in the question's language when it can
+            fused = [(total, table.twin(pid, qlang)) for total, pid in fused]
+            if mask is not None:
+                fused = [(t, pid) for t, pid in fused if mask[table.pos[pid]]]
         rerank = self.reranker if hybrid else None
         keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
         kept = dedupe(fused, lambda pid: fold(table.get(pid).text)[:300], keep)
         hits = [
-            table.hit(pid, rank, total, scores[pid]) for rank, (total, pid) in enumerate(kept, 1)
+            table.hit(pid, rank, total, scores.get(pid, {})) for rank, (total, pid) in enumerate(kept, 1)
         ]
         if rerank is not None:
             hits = rerank(question, hits, k)
@@ -193,7 +216,7 @@ class Retriever:
     ) -> tuple[dict[str, dict[str, float]], np.ndarray | None]:
         """The passages worth scoring, with their raw scores: the nearest passages and
         sentences, the BM25 best, and every passage of an instrument the question names."""
-        table, lexical, _, _ = self._state
+        table, lexical, _, _, _ = self._state
         scores: dict[str, dict[str, float]] = {}
         qvec = None
         if cfg.mode in ("hybrid", "dense"):

@@ -35,6 +35,7 @@ class Source:
     text: str = ""  # the passage or card point the statement rests on
     source_path: str = ""
     kind: str = ""  # "measure", "guiding-question" for the project's own records
+    state: str = ""  # on the answer's date, when not in force: "not yet adopted on 2024-01-01"
 
     @classmethod
     def from_hit(cls, hit: Hit, **extra: Any) -> Source:
@@ -79,7 +80,8 @@ def describe(source: Source, lang: str = "en") -> str:
     binding = message(
         f"binding_{source.binding if source.binding in ('yes', 'no') else 'unknown'}", lang
     )
-    return ", ".join([str(source.year or "n.d."), source.jurisdiction or "-", binding])
+    parts = [str(source.year or "n.d."), source.jurisdiction or "-", binding]
+    return ", ".join(parts + ([source.state] if source.state else []))
 
 
 def cite(source: Source, lang: str = "en", style: str = "full") -> str:

@@ -21,6 +21,7 @@ class PassageTable:
     records: list[Record] = field(default_factory=list)
     pos: dict[str, int] = field(default_factory=dict)
     by_doc: dict[str, list[int]] = field(default_factory=dict)
+    _twins: dict[tuple[Any, Any, Any], str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store: Store) -> PassageTable:
@@ -33,6 +34,21 @@ class PassageTable:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def twin(self, pid: str, language: str) -> str:
+        """The same point of the same document in ``language`` (a card's French or Spanish
+        body cites the same locator as its English one), else ``pid`` itself."""
+        rec = self.get(pid)
+        if rec is None or rec.meta.get("language") == language or not rec.meta.get("locator"):
+            return pid
+        if self._twins is None:
+            self._twins = {
+                (r.meta.get("doc_id"), r.meta.get("locator"), r.meta.get("language")): r.id
+                for r in self.records
+                if str(r.meta.get("locator", "")).startswith("point ")
+            }
+        key = (rec.meta.get("doc_id"), rec.meta.get("locator"), language)
+        return self._twins.get(key, pid)
 
     def get(self, pid: str) -> Record | None:
         i = self.pos.get(pid)

@@ -33,12 +33,30 @@ def subsets(record: dict[str, Any]) -> list[str]:
     ]
 
 
+def point_text(table: Any, doc_id: str, locator: str, text: str) -> str:
+    """A card point's text in every language it is stored in: the gold phrase of a point
+    (often English) also marks its French and Spanish versions, which cite the same point."""
+    if not locator.startswith("point "):
+        return text
+    rows = table.by_doc.get(doc_id, [])
+    same = [table.records[r].text for r in rows if table.records[r].meta.get("locator") == locator]
+    return "\n".join(same) or text
+
+
 def count_relevant(table: Any, q: Question) -> int:
-    """How many stored passages are relevant to a question (the nDCG ideal)."""
+    """How many stored passages are relevant to a question (the nDCG ideal); a card point
+    counts once whatever the number of languages it is stored in."""
+    seen: set[tuple[str, str]] = set()
     n = 0
     for doc_id in {g.doc_id for g in q.gold}:
         for row in table.by_doc.get(doc_id, []):
-            n += is_relevant(doc_id, table.records[row].text, q.gold)
+            rec = table.records[row]
+            locator = str(rec.meta.get("locator", ""))
+            key = (doc_id, locator if locator.startswith("point ") else rec.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            n += is_relevant(doc_id, point_text(table, doc_id, locator, rec.text), q.gold)
     return n
 
 
@@ -64,7 +82,11 @@ def run_store(
             rec["n_relevant"] = count_relevant(retriever.table, q)
             for mode in modes:
                 hits = retriever.search(q.question, k=K, mode=mode).hits
-                rels = relevance([(h.doc_id, h.text) for h in hits], q.gold)
+                table = retriever.table
+                rels = relevance(
+                    [(h.doc_id, point_text(table, h.doc_id, h.locator, h.text)) for h in hits],
+                    q.gold,
+                )
                 rec[f"rels_{mode}"] = rels
                 rec[f"rank_{mode}"] = first_relevant_rank(rels)
                 rec["top3"] = [
@@ -76,7 +98,9 @@ def run_store(
             {
                 "doc_id": c.doc_id,
                 "locator": c.locator,
-                "relevant": is_relevant(c.doc_id, c.text, q.gold),
+                "relevant": is_relevant(
+                    c.doc_id, point_text(retriever.table, c.doc_id, c.locator, c.text), q.gold
+                ),
             }
             for c in answer.citations
         ]

@@ -366,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "cpus": os.cpu_count(),
             "loadavg": round(os.getloadavg()[0], 2),
-            "store": str(home),
+            "store": home.name,  # the folder's name only: no path of this machine in results
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
         if result["errors"]:

@@ -124,9 +124,11 @@ def gold_passages(question: Question, passages: dict[str, list[DocPassage]]) -> 
     """The passages that count as relevant for a question."""
     hits: list[DocPassage] = []
     for doc_id in dict.fromkeys(g.doc_id for g in question.gold):
-        hits.extend(
-            p for p in passages.get(doc_id, []) if is_relevant(p.doc_id, p.text, question.gold)
-        )
+        docs = passages.get(doc_id, [])
+        found = [p for p in docs if is_relevant(p.doc_id, p.text, question.gold)]
+        # A card point counts in every language it is written in (same locator).
+        points = {p.locator for p in found if p.locator.startswith("point ")}
+        hits.extend(p for p in docs if p in found or p.locator in points)
     return hits
 
 

@@ -25,7 +25,7 @@ from indexer.settings import BUNDLED_CORPUS, Settings
 
 MIN_SENTENCE_CHARS = 25
 # Bumped when metadata handling or passage storage changes, so old entries re-index.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 SYNTHESES = {"measure", "guiding-question"}
 
 
@@ -110,6 +110,7 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
         aliases=[str(a) for a in meta.get("aliases") or []],
         topics=[str(t) for t in meta.get("topics") or []],
         collection=collection,
+        events=list(meta.get("events") or []),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from indexer.errors import DocumentError
+from indexer.events import encode, parse_events, state_on
 from indexer.language import detect_document
 from indexer.models import DOC_TYPES, binding_value
 
@@ -234,6 +235,11 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     out["binding"] = binding_value(fields.get("binding"))
     status = fields.get("status")
     out["status"] = str((status.get("value") if isinstance(status, dict) else status) or "").strip()
+    events, _ = parse_events(fields.get("events"))  # the schema test reports bad entries
+    if events:
+        out["events"] = encode(events)
+        # The status on the day of indexing follows from the events.
+        out["status"] = state_on(events, dt.date.today(), out["binding"] == "yes").label
     out["aliases"] = list(dict.fromkeys(_as_list(fields.get("aliases"))))
     out["topics"] = list(dict.fromkeys(_as_list(fields.get("topics"))))
     if fields.get("doc_id") not in (None, ""):

@@ -96,6 +96,7 @@ class Document:
     aliases: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     collection: str = "user"
+    events: list[dict[str, str]] = field(default_factory=list)  # indexer.events, date order
 
     @property
     def label(self) -> str:

@@ -35,6 +35,15 @@ from indexer.locators import (
 from indexer.models import Block, Document
 
 _SECTIONS = {"résumé": ("résumé", "fr"), "resume": ("résumé", "fr"), "resumen": ("resumen", "es")}
+# A card's body in another language, point by point: each point keeps the English locator.
+_SECTIONS.update(
+    {
+        "français": ("points", "fr"),
+        "francais": ("points", "fr"),
+        "español": ("points", "es"),
+        "espanol": ("points", "es"),
+    }
+)
 _LEGAL_TYPES = {"legislation", "regulation", "treaty"}
 
 
@@ -201,6 +210,14 @@ class Outline:
     def _section_para(self, i: int, block: Block, text: str) -> None:
         assert self.section is not None
         locator, language = self.section
+        if locator == "points":
+            if point := card_point(text):
+                number, ref = point
+                where = f"point {number}" + (f" ({ref})" if ref else "")
+                self._open(i, where, language=language).add(text, "", block.page)
+            elif self.unit is not None and self.unit.language == language:
+                self.unit.add(text, "\n", block.page)  # a sub-item of the point
+            return
         if self.unit and self.unit.locator == locator:
             self.unit.add(text, "\n", block.page)
         else:

@@ -35,6 +35,7 @@ from indexer.errors import DocumentError, StoreError, path_text
 from indexer.manifest import Entry, Manifest
 from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
+from indexer.seed import SeededEmbedder, seeded
 from indexer.settings import Settings
 from indexer.store import Store
 from indexer.vocabulary import Vocabulary, document_vocabulary
@@ -74,7 +75,7 @@ class IndexSummary:
         return (
             f"{self.indexed} indexed, {self.unchanged} unchanged, {self.skipped} skipped, "
             f"{self.failed} failed, {self.removed} removed; {self.passages} passages written "
-            f"({self.reused} vectors from the cache) in {self.seconds:.1f} s"
+            f"({self.reused} vectors reused, not embedded) in {self.seconds:.1f} s"
         )
 
     def fail(self, path: Path | str, reason: str) -> None:
@@ -131,6 +132,8 @@ class Run:
             self.summary.problems.append(Problem(str(self.manifest.path), notice))
         if settings.embed_cache_path is not None and not isinstance(embedder, CachedEmbedder):
             embedder = CachedEmbedder(embedder, settings.embed_cache_path)
+        if not isinstance(embedder, SeededEmbedder):
+            embedder = seeded(embedder)  # the bundled corpus's own vectors, shipped with it
         if self.manifest.embedder and self.manifest.embedder != embedder.id and not rebuild:
             raise StoreError(
                 f"the store was built with embedder {self.manifest.embedder!r}, not {embedder.id!r}: "

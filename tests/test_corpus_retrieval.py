@@ -7,6 +7,7 @@ the instrument they are about among the first three documents retrieved.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,93 @@ def test_french_or_spanish_question_finds_the_card_in_the_top_three(retriever, q
     hits = retriever.search(question, k=10).hits
     top = _top_documents(hits, 3)
     assert doc_id in top, f"{question!r}: expected {doc_id} in the top 3 documents, got {top}"
+
+
+# A French and a Spanish question about each of many cards: the answer quotes the card in
+# the question's own language (its French or Spanish points or summary), citing it first.
+SAME_LANGUAGE = [
+    ("fr", "À partir de quel effectif une société doit-elle établir un plan de vigilance en France ?", "fr-loi-vigilance-2017"),
+    ("fr", "Quelles entreprises doivent publier une déclaration sur l'esclavage moderne au Royaume-Uni ?", "uk-modern-slavery-act-2015"),
+    ("fr", "Que prévoit le règlement européen 2024/3015 pour les produits issus du travail forcé ?", "eu-forced-labour-regulation-2024-3015"),
+    ("fr", "Quelles entités doivent présenter un rapport au titre de la loi canadienne sur le travail forcé et le travail des enfants ?", "ca-supply-chains-act-2023"),
+    ("fr", "Qu'exige la loi norvégienne sur la transparence des grandes entreprises ?", "no-transparency-act-2021"),
+    ("fr", "Quelle présomption la loi américaine sur la prévention du travail forcé des Ouïghours établit-elle ?", "us-uflpa-2021"),
+    ("fr", "Quels sont les principes généraux et définitions de l'OIT pour un recrutement équitable ?", "ilo-fair-recruitment-principles"),
+    ("fr", "Qu'est-ce que la « Lista Suja » brésilienne du travail esclave ?", "br-lista-suja"),
+    ("fr", "Quelles obligations la loi néerlandaise sur le devoir de vigilance en matière de travail des enfants impose-t-elle ?", "nl-child-labour-due-diligence-act-2019"),
+    ("fr", "Que contient le registre australien des déclarations sur l'esclavage moderne ?", "au-modern-slavery-register"),
+    ("fr", "Quelles étapes du devoir de diligence le Guide de l'OCDE pour une conduite responsable des entreprises décrit-il ?", "oecd-dd-guidance-rbc-2018"),
+    ("fr", "Quels sont les trois piliers des Principes directeurs des Nations Unies relatifs aux entreprises et aux droits de l'homme ?", "ungps-2011"),
+    ("es", "¿A partir de cuántos empleados debe una sociedad francesa elaborar un plan de vigilancia?", "fr-loi-vigilance-2017"),
+    ("es", "¿Qué prohíbe el Reglamento europeo 2024/3015 sobre trabajo forzoso?", "eu-forced-labour-regulation-2024-3015"),
+    ("es", "¿Qué entidades deben informar según la ley canadiense sobre trabajo forzoso e infantil en las cadenas de suministro?", "ca-supply-chains-act-2023"),
+    ("es", "¿Qué pide la resolución 2388 del Consejo de Seguridad a las entidades de las Naciones Unidas?", "unsc-res-2388-2017"),
+    ("es", "¿Qué exige la Ley de Transparencia noruega a las grandes empresas?", "no-transparency-act-2021"),
+    ("es", "¿Qué presunción establece la ley estadounidense de prevención del trabajo forzoso uigur?", "us-uflpa-2021"),
+    ("es", "¿Qué es la «Lista Suja» de Brasil?", "br-lista-suja"),
+    ("es", "¿Qué obligaciones impone la ley neerlandesa de diligencia debida sobre trabajo infantil?", "nl-child-labour-due-diligence-act-2019"),
+    ("es", "¿Qué principios de la OIT rigen la contratación equitativa?", "ilo-fair-recruitment-principles"),
+    ("es", "¿Qué contiene el registro australiano de declaraciones sobre esclavitud moderna?", "au-modern-slavery-register"),
+    ("es", "¿Cuáles son los tres pilares de los Principios Rectores de las Naciones Unidas sobre las empresas y los derechos humanos?", "ungps-2011"),
+    ("es", "¿Qué exige el artículo 6 del Convenio del Consejo de Europa contra la trata de seres humanos?", "coe-convention-thb-2005"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def assistant(retriever, corpus_settings):
+    from assistant.core import Assistant
+
+    return Assistant(corpus_settings, retriever=retriever, use_llm=False)
+
+
+def test_same_language_questions_cover_ten_cards_per_language():
+    for lang in ("fr", "es"):
+        cards = {doc for lg, _, doc in SAME_LANGUAGE if lg == lang}
+        assert len(cards) >= 10, f"{lang}: only {len(cards)} cards"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "doc_id"), SAME_LANGUAGE, ids=[f"{lg}-{d}" for lg, _, d in SAME_LANGUAGE]
+)
+def test_a_question_is_answered_by_quoting_the_card_in_its_language(
+    assistant, lang, question, doc_id
+):
+    answer = assistant.ask(question)
+    assert answer.supported, f"{question!r} refused"
+    first = answer.citations[0]
+    assert (first.doc_id, first.language) == (doc_id, lang), (
+        f"{question!r}: first citation {first.doc_id} in {first.language} ({first.locator})"
+    )
+    quoted = [
+        re.sub(r"\s*\[\d+\]$", "", line[2:]).rstrip("…").strip()
+        for line in answer.answer.splitlines()
+        if line.startswith("- ") and line.rstrip().endswith(f"[{first.n}]")
+    ]
+    assert quoted and all(q[:60] in first.text for q in quoted), (quoted, first.text)
+
+
+def test_the_csddd_as_of_a_date_cites_its_dated_events(assistant):
+    """The issue's case: in force and when companies must comply, today and before adoption."""
+    import datetime as dt
+
+    question = (
+        "Is the EU corporate sustainability due diligence directive in force, and from when "
+        "must companies comply?"
+    )
+    now = assistant.ask(question, as_of=dt.date(2026, 12, 1))
+    csddd = [c for c in now.citations if c.doc_id == "eu-csddd-2024-1760"]
+    assert now.supported and csddd, now.answer
+    dated = next(line for line in now.answer.splitlines() if "was in force on 2026-12-01" in line)
+    assert dated.startswith(f"[{csddd[0].n}] ")  # the dated line cites the card
+    assert "2024-07-25 in force" in dated and "2026/470" in dated and "applies" in dated
+    before = assistant.ask(question, as_of=dt.date(2024, 1, 1))
+    assert "had not been adopted on 2024-01-01" in before.answer
+    assert any(c.state == "not yet adopted on 2024-01-01" for c in before.citations)
+
+
+def test_a_language_filter_keeps_the_language_asked_for(retriever):
+    question = "Qu'exige la loi norvégienne sur la transparence des grandes entreprises ?"
+    hits = retriever.search(question, k=5, filters={"language": ["en"]}).hits
+    assert hits and all(h.language == "en" for h in hits)
+    same = retriever.search(question, k=5).hits
+    assert same[0].language == "fr"

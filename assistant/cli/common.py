@@ -34,6 +34,25 @@ store_option = click.option(
 )
 
 
+def _as_date(ctx, param, value):
+    from assistant.asof import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    callback=_as_date,
+    metavar="YYYY-MM-DD",
+    help="Answer with the state of the instruments on this date (default: today).",
+)
+
+
 def filter_options(func):
     """The retrieval filters shared by search, ask and the tools."""
     options = [

@@ -6,7 +6,13 @@ from dataclasses import asdict
 
 import click
 
-from assistant.cli.common import emit_json, open_assistant, store_option, write_or_echo
+from assistant.cli.common import (
+    as_of_option,
+    emit_json,
+    open_assistant,
+    store_option,
+    write_or_echo,
+)
 
 
 @click.command()
@@ -20,7 +26,8 @@ from assistant.cli.common import emit_json, open_assistant, store_option, write_
 @click.option(
     "--json", "as_json", is_flag=True, help="The table as JSON (cells with their sources)."
 )
-def compare(jurisdiction, types, topic, binding, status, instrument, out, as_json) -> None:
+@as_of_option
+def compare(jurisdiction, types, topic, binding, status, instrument, out, as_json, as_of) -> None:
     """Compare instruments side by side: scope and thresholds, main obligation, procurement
     lever, sanctions. Each text cell comes from a card point and names it.
 
@@ -29,6 +36,7 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
       vigilance compare --topic due-diligence
       vigilance compare --jurisdiction GB --jurisdiction FR --out table.xlsx
       vigilance compare --type legislation --binding --out table.csv
+      vigilance compare --jurisdiction US --as-of 2025-06-30   # thresholds then
     """
     from assistant.tools.compare import compare_table, export_table, format_table
 
@@ -41,7 +49,7 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
     }
     if binding is not None:
         filters["binding"] = "yes" if binding else "no"
-    table = compare_table(filters)
+    table = compare_table(filters, as_of=as_of)
     if not table.rows:
         raise click.ClickException("no instrument matches these filters")
     if as_json and not out:
@@ -61,7 +69,8 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
     "--list", "list_only", is_flag=True, help="List the measures (the checklist) and exit."
 )
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
-def gap(have, out, list_only, as_json) -> None:
+@as_of_option
+def gap(have, out, list_only, as_json, as_of) -> None:
     """Gap analysis: the recommended measures not yet in place, by theme, with who recommends
     each and where it is applied (every statement cited).
 
@@ -89,7 +98,7 @@ def gap(have, out, list_only, as_json) -> None:
         return
     try:
         ids = read_measure_ids(have) if have else []
-        report = gap_analysis(ids)
+        report = gap_analysis(ids, today=as_of)
     except (UnknownMeasures, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json and not out:

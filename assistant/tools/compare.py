@@ -8,6 +8,7 @@ stays empty rather than holding a guess. No model and no index are needed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from typing import Any
 
 from assistant.sources import Source
 from assistant.tools.export import export_by_suffix
+from assistant.tools.facts import Fact, load_facts
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
+from indexer.events import parse_events, state_on
 
 COLUMNS: dict[str, str] = {
     "instrument": "Instrument",
@@ -25,6 +28,7 @@ COLUMNS: dict[str, str] = {
     "year": "Year",
     "status": "Status",
     "binding": "Binding",
+    "thresholds": "Thresholds on the date",
     "covered": "Who is covered / threshold",
     "obligation": "Main obligation",
     "procurement": "Procurement lever",
@@ -86,6 +90,7 @@ class CompareTable:
     columns: dict[str, str]
     rows: list[CompareRow]
     filters: dict[str, list[str]] = field(default_factory=dict)
+    as_of: str = ""  # the date the status and threshold columns speak for
 
 
 def _as_list(value: Any) -> list[str]:
@@ -143,15 +148,37 @@ def pick_points(points: Iterable[Point]) -> dict[str, Point]:
     return chosen
 
 
-def card_row(card: Record) -> CompareRow:
+def status_on(card: Record, on: dt.date) -> str:
+    """The card's status on ``on``: from its dated events when it has them."""
+    events, _ = parse_events(card.get("events"))
+    if events:
+        return f"{state_on(events, on, card.binding == 'yes').label} (on {on.isoformat()})"
+    return card.status + (
+        f" (as of {card.status_as_of})" if card.status and card.status_as_of else ""
+    )
+
+
+def thresholds_on(card_id: str, facts: list[Fact], on: dt.date) -> str:
+    """The registered facts of this card that held on ``on``: "USD 700,000 (from 2025-10-01)"."""
+    out = []
+    for fact in facts:
+        if card_id in fact.cards and (held := fact.value_on(on)):
+            out.append(
+                f"{fact.what}: {fact.unit} {held.value} (from {held.since.isoformat()})".strip()
+            )
+    return "; ".join(out)
+
+
+def card_row(
+    card: Record, on: dt.date | None = None, facts: list[Fact] | None = None
+) -> CompareRow:
     """The table row of one card: front-matter cells cite the card, text cells cite a point."""
 
     def meta(value: Any) -> Cell:
         return Cell("" if value is None else str(value), card.source(text=""))
 
-    status = card.status + (
-        f" (as of {card.status_as_of})" if card.status and card.status_as_of else ""
-    )
+    on = on or dt.date.today()
+    status = status_on(card, on)
     cells = {
         "instrument": meta(card.label),
         "jurisdiction": meta(card.jurisdiction),
@@ -159,6 +186,7 @@ def card_row(card: Record) -> CompareRow:
         "year": meta(card.year),
         "status": meta(status),
         "binding": meta(card.binding),
+        "thresholds": meta(thresholds_on(card.id, facts or [], on)),
     }
     picked = pick_points(card.points)
     for column in POINT_COLUMNS:
@@ -170,16 +198,22 @@ def card_row(card: Record) -> CompareRow:
 
 
 def compare_table(
-    filters: Mapping[str, Any] | None = None, corpus: Corpus | None = None
+    filters: Mapping[str, Any] | None = None,
+    corpus: Corpus | None = None,
+    as_of: dt.date | None = None,
 ) -> CompareTable:
     """Rows for every instrument card passing ``filters`` (keys: jurisdiction, type, binding,
     topic, status, id; each a string or a list of alternatives), sorted by jurisdiction,
-    year and id. Raises ValueError on an unknown filter key."""
+    year and id, with status and thresholds as of ``as_of`` (today by default). Raises
+    ValueError on an unknown filter key."""
     wanted = normalise_filters(filters)
     corpus = corpus or load_corpus()
+    on = as_of or dt.date.today()
+    facts = load_facts(corpus.root)
     cards = [c for c in corpus.instruments if matches(c, wanted)]
     cards.sort(key=lambda c: (c.jurisdiction, c.year or 0, c.id))
-    return CompareTable(columns=dict(COLUMNS), rows=[card_row(c) for c in cards], filters=wanted)
+    rows = [card_row(c, on, facts) for c in cards]
+    return CompareTable(columns=dict(COLUMNS), rows=rows, filters=wanted, as_of=on.isoformat())
 
 
 # -- output ------------------------------------------------------------------------------
@@ -266,6 +300,8 @@ def format_table(table: CompareTable) -> str:
             f"binding: {c['binding'].value}"
         )
         lines = [head]
+        if c["thresholds"].value:
+            lines.append(f"  {COLUMNS['thresholds']} ({table.as_of}): {c['thresholds'].value}")
         for column in POINT_COLUMNS:
             cell = c[column]
             value = f"{cell.value}  [{cell.source.locator}]" if cell.value else "-"

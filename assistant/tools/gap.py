@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.messages import DATED
 from assistant.sources import Source, cite
 from assistant.tools.examples import example_point
 from assistant.tools.export import export_by_suffix, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
+from indexer.events import parse_events, state_on
 
 THEMES: dict[str, str] = {
     "transparency-reporting": "Transparency and reporting",
@@ -171,7 +173,18 @@ def source_ref(record: Record) -> Source:
     return record.source(rec_point, text="")
 
 
-def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> MissingMeasure:
+def example_state(card: Record, on: dt.date) -> str:
+    """ "not yet in force on DATE" (or repealed...) for an example not in force then, else ""."""
+    events, _ = parse_events(card.get("events"))
+    state = state_on(events, on, card.binding == "yes") if events else None
+    if state is None or state.in_force:
+        return ""
+    return DATED["state_note"][state.label]["en"].format(on=on.isoformat())
+
+
+def missing_measure(
+    measure: Record, corpus: Corpus, problems: list[str], on: dt.date | None = None
+) -> MissingMeasure:
     what = _what_point(measure)
     adoption = _adoption_point(measure)
     recommended = []
@@ -187,7 +200,9 @@ def missing_measure(measure: Record, corpus: Corpus, problems: list[str]) -> Mis
         if card is None or point is None:
             problems.append(f"{measure.id}: example {cid!r} has no card or no points")
             continue
-        examples.append(Example(point.label, card.source(point, text=shorten(point.text))))
+        source = card.source(point, text=shorten(point.text))
+        source.state = example_state(card, on or dt.date.today())
+        examples.append(Example(point.label, source))
     return MissingMeasure(
         id=measure.id,
         title=_heading_title(measure),
@@ -220,7 +235,7 @@ def gap_analysis(
     for m in records:
         if m.id not in have_set:
             groups.setdefault(str(m.get("theme", "")), []).append(
-                missing_measure(m, corpus, problems)
+                missing_measure(m, corpus, problems, today)
             )
     in_place = [
         item
@@ -256,7 +271,8 @@ def _cite(ref: Source) -> str:
 def _example_line(ex: Example) -> tuple[str, str]:
     """(statement, citation) for one example."""
     src = ex.source
-    return f"{src.name} ({src.jurisdiction or '-'}): {_sentence(src.text)}", _cite(src)
+    state = f" [{src.state}]" if src.state else ""
+    return f"{src.name} ({src.jurisdiction or '-'}){state}: {_sentence(src.text)}", _cite(src)
 
 
 def to_markdown(report: GapReport) -> str:

@@ -30,6 +30,8 @@ _LABEL = re.compile(
 )
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?P<text>.*)$", re.S)
 _SUMMARIES = {"résumé": "fr", "resume": "fr", "resumen": "es"}
+# The body again in French and Spanish, point by point, with the English locators.
+_TRANSLATIONS = {"français": "fr", "francais": "fr", "español": "es", "espanol": "es"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Record:
     heading: str = ""
     summary_fr: str = ""
     summary_es: str = ""
+    translations: dict[str, list[Point]] = field(default_factory=dict)  # "fr"/"es" → points
     path: str = ""
     front: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -112,8 +115,10 @@ class Record:
             value = [value]
         return [str(v).strip() for v in value if str(v).strip()]
 
-    def point(self, n: int) -> Point | None:
-        return next((p for p in self.points if p.n == n), None)
+    def point(self, n: int, lang: str = "en") -> Point | None:
+        """Point ``n`` in English, or in ``lang`` when the card has that translation."""
+        points = self.translations.get(lang) or self.points
+        return next((p for p in points if p.n == n), None)
 
 
 @dataclass
@@ -174,18 +179,20 @@ def parse_record(path: Path) -> Record:
     adopted = _text(front.get("adopted"))
     year_match = re.match(r"^(\d{4})", adopted) or re.match(r"^(\d{4})$", _text(front.get("year")))
     points: list[Point] = []
+    translations: dict[str, list[Point]] = {}
     summaries: dict[str, list[str]] = {"fr": [], "es": []}
-    heading, section = "", None
+    heading, section, language = "", None, None
     for block in markdown_blocks(body):
         if block.kind == "heading":
-            section = _SUMMARIES.get(block.text.strip(" :#").casefold())
+            key = block.text.strip(" :#").casefold()
+            section, language = _SUMMARIES.get(key), _TRANSLATIONS.get(key)
             if block.level == 1 and not heading:
                 heading = block.text
             continue
         if section:
             summaries[section].append(block.text)
         elif block.kind == "para" and (point := parse_point(block.text)):
-            points.append(point)
+            (translations.setdefault(language, []) if language else points).append(point)
     topics = front.get("topics") or []
     return Record(
         id=_text(front.get("id")) or path.stem,
@@ -209,6 +216,7 @@ def parse_record(path: Path) -> Record:
         heading=heading,
         summary_fr=" ".join(summaries["fr"]),
         summary_es=" ".join(summaries["es"]),
+        translations=translations,
         path=str(path),
         front=front,
     )

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import gradio as gr
 
+from assistant.asof import parse_date
 from assistant.conversation import Conversation
 from assistant.core import Assistant
 from assistant.retrieval import QuestionError, check_question
@@ -50,8 +52,15 @@ class AskHandlers:
         self.assistant = assistant
 
     # Named so as not to take the API name "ask", which belongs to ``api``.
-    def submit(self, question, types, juris, binding, year_from, year_to, languages, session):
+    def submit(
+        self, question, types, juris, binding, year_from, year_to, languages, as_of, session
+    ):
         session = session or new_session()
+        try:
+            on = parse_date(as_of)
+        except ValueError as exc:
+            gr.Warning(str(exc))
+            return gr.skip(), gr.skip(), gr.skip(), session, gr.skip()
         try:
             question = check_question(question or "", self.assistant.settings.max_question_chars)
         except QuestionError as exc:
@@ -59,7 +68,9 @@ class AskHandlers:
                 gr.Warning(str(exc))
             return gr.skip(), gr.skip(), gr.skip(), session, gr.skip()
         filters = build_filters(types, juris, binding, year_from, year_to, languages)
-        answer = self.assistant.ask(question, filters=filters, conversation=session["conversation"])
+        answer = self.assistant.ask(
+            question, filters=filters, conversation=session["conversation"], as_of=on
+        )
         session["turns"].append({"answer": asdict(answer)})
         turns = session["turns"]
         hint = '<p class="vg-empty">Choose a source to read the passage in full.</p>'
@@ -89,15 +100,17 @@ class AskHandlers:
     def clear():
         return render.transcript([]), render.sources([]), "", new_session()
 
-    def api(self, question: str, filters: dict | None = None) -> dict:
+    def api(self, question: str, filters: dict | None = None, as_of: str = "") -> dict:
         """Answer a question; ``filters`` as in ``vigilance ask`` (type, jurisdiction,
-        year_from, year_to, binding, language, doc_id). Returns the answer record; a
-        question that is empty or over VIGILANCE_MAX_QUESTION_CHARS is an error."""
+        year_from, year_to, binding, language, doc_id); ``as_of`` a YYYY-MM-DD date (default
+        today). Returns the answer record; a question that is empty or over
+        VIGILANCE_MAX_QUESTION_CHARS, or a bad date, is an error."""
         try:
             question = check_question(question, self.assistant.settings.max_question_chars)
-        except QuestionError as exc:
+            on = parse_date(as_of)
+        except ValueError as exc:
             raise gr.Error(str(exc)) from exc
-        record = asdict(self.assistant.ask(question, filters=filters or None))
+        record = asdict(self.assistant.ask(question, filters=filters or None, as_of=on))
         settings = self.assistant.settings
         for cite in record.get("citations", []):  # files named as the app shows them
             cite["source_path"] = public_path(
@@ -107,7 +120,8 @@ class AskHandlers:
 
 
 def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:
-    """Type, jurisdiction, binding, years and language, in the order ``submit`` takes them."""
+    """Type, jurisdiction, binding, years, language and the date, in the order ``submit``
+    takes them."""
     with gr.Accordion("Filters", open=False, elem_id="ask-filters"):
         with gr.Row():
             f_type = gr.Dropdown(
@@ -128,7 +142,14 @@ def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:
             )
             f_from = gr.Number(None, label="From year", precision=0, elem_id="filter-year-from")
             f_to = gr.Number(None, label="To year", precision=0, elem_id="filter-year-to")
-    return [f_type, f_jur, f_binding, f_from, f_to, f_lang]
+            f_as_of = gr.Textbox(
+                "",
+                label="As of (YYYY-MM-DD, empty: today)",
+                placeholder=date.today().isoformat(),
+                max_length=10,
+                elem_id="filter-as-of",
+            )
+    return [f_type, f_jur, f_binding, f_from, f_to, f_lang, f_as_of]
 
 
 def ask_tab(

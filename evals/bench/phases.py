@@ -290,7 +290,10 @@ def app_phase(home: Path, app_args: str) -> dict[str, Any]:
         cwd=str(REPO_ROOT),
     )
     out: dict[str, Any] = {
-        "command": " ".join(cmd),
+        # Shown without this machine's paths: the interpreter and temporary store vary.
+        "command": " ".join(
+            ["python", *cmd[1:3], *("<store>" if a == str(home) else a for a in cmd[3:])]
+        ),
         "returncode": proc.returncode,
         "seconds": time.perf_counter() - t0,
         "stdout_tail": proc.stdout.strip()[-2000:],
