@@ -23,9 +23,10 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Indexes the bundled corpus when the index is missing or stale (cheap when up to date).
+# Indexes the bundled corpus when the index is missing or stale (cheap when up to date),
+# with a progress bar: files read, passages embedded, rate and time left.
 index: install
-	$(BIN)/vigilance index --quiet
+	$(BIN)/vigilance index
 
 run: index
 	$(BIN)/vigilance serve --host $(HOST) --port $(PORT)

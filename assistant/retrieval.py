@@ -260,4 +260,9 @@ class Retriever:
 
 
 def describe(filters: Filters) -> str:
-    return ", ".join(f"{k}={v}" for k, v in filters.items())
+    """``jurisdiction XX or YY, year from 2020``: filters as a user would say them."""
+
+    def value(v: Any) -> str:
+        return " or ".join(str(x) for x in v) if isinstance(v, (list, tuple, set)) else str(v)
+
+    return ", ".join(f"{k.replace('_', ' ')} {value(v)}" for k, v in filters.items())

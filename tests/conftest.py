@@ -3,8 +3,11 @@ and a small folder of real mixed-format documents (written for these tests)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +144,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def vigilance(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
+    """``vigilance ARGS`` as a user runs it, on ``home``, with no VIGILANCE_* of this shell
+    but those given (``env``); output decoded leniently (odd file names in messages)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env={**clean, "VIGILANCE_HOME": str(home), **env},
+    )

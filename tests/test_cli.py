@@ -82,6 +82,7 @@ def test_filters_are_never_silently_ignored(indexed):
     proc = run("search", "forced labour", "--jurisdiction", "ZZ", env_home=indexed, check=False)
     assert proc.returncode != 0
     assert "no passage matches the filters" in proc.stderr and "Traceback" not in proc.stderr
+    assert "jurisdiction ZZ" in proc.stderr and "['" not in proc.stderr  # as the user wrote it
     proc = run("search", "forced labour", "--language", "fr", "--json", env_home=indexed)
     assert {h["language"] for h in json.loads(proc.stdout)["hits"]} == {"fr"}
     proc = run(

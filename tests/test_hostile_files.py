@@ -25,7 +25,7 @@ from indexer.pipeline import index_paths
 from indexer.settings import Settings
 from indexer.store import Store
 
-from .conftest import make_docx
+from .conftest import make_docx, vigilance
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 GOOD = (
@@ -34,17 +34,6 @@ GOOD = (
     "Article {m}. Suppliers shall publish a statement on the risks of trafficking in "
     "persons in their supply chains, reviewed every {n} years.\n"
 )
-
-
-def vigilance(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env={**clean, "VIGILANCE_HOME": str(home), **env},
-    )
 
 
 def good_files(folder: Path, n: int) -> list[Path]:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indexer.settings import Settings, SettingsError, settings_table
 
+from .conftest import vigilance
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def vigilance(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, "VIGILANCE_HOME": str(home), "VIGILANCE_EMBED_CACHE": "off", **env},
-    )
 
 
 @pytest.mark.parametrize(

@@ -82,8 +82,8 @@ def docs(store: str | None, as_json: bool) -> None:
         if as_json:
             emit_json(row)
         else:
-            year = row.get("year") or ""
+            facts = [row["type"], row["jurisdiction"] or "-", str(row.get("year") or "n.d.")]
             click.echo(
-                f"{doc_id}  [{row['type']}, {row['jurisdiction'] or '-'}, {year}, "
-                f"binding: {row['binding']}]  {row['title']}  ({entry.passages} passages)"
+                f"{doc_id}  [{', '.join(facts)}, binding: {row['binding']}]  {row['title']}  "
+                f"({entry.passages} passages)"
             )

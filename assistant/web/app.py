@@ -101,9 +101,13 @@ def launch(
         max_file_size=int(settings.max_file_mb * 1024 * 1024),
         css=render.CSS,
         footer_links=["api"],
-        quiet=False,
+        quiet=True,  # gradio's own banner advises share=True, which Vigilance never wants
+        prevent_thread_lock=True,
         **login,
     )
+    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
+    print(f"Vigilance is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
+    app.block_thread()
 
 
 def main(
