@@ -19,6 +19,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Las fuentes encontradas no mencionan: {names}.",
     },
     "sources": {"en": "Sources:", "fr": "Sources :", "es": "Fuentes:"},
+    "not_covered_heading": {
+        "en": "Not covered by the sources",
+        "fr": "Non couvert par les sources",
+        "es": "No cubierto por las fuentes",
+    },
     "closest": {
         "en": "Closest documents:",
         "fr": "Documents les plus proches :",

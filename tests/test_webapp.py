@@ -142,6 +142,25 @@ def test_unsupported_answer_says_not_covered_with_closest_documents():
     assert 'class="vg-cite"' not in page
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "closest"),
+    [
+        ("fr", "Non couvert par les sources", "Documents les plus proches :"),
+        ("es", "No cubierto por las fuentes", "Documentos más cercanos:"),
+    ],
+)
+def test_a_refusal_speaks_the_question_s_language(lang, heading, closest):
+    record = answer_record(
+        "La base ne couvre pas cette question.",
+        supported=False,
+        language=lang,
+        closest_documents=[{"doc_id": "a", "title": "Loi", "url": "https://example.org/a"}],
+    )
+    page = render.transcript([{"answer": record}])
+    assert heading in page and closest in page
+    assert "Not covered" not in page and "Closest documents" not in page
+
+
 def test_passage_view_shows_locator_heading_and_neighbours_escaped():
     meta = {"title": "T", "locator": "art. 5", "heading": "Part <2>", "year": -1, "url": ""}
     rec = {"id": "b", "text": "middle <b>", "meta": meta}

@@ -15,11 +15,12 @@ from dataclasses import fields
 from typing import Any
 
 from assistant.answer import MARKER
+from assistant.messages import message
 from assistant.sources import Citation, describe
 
 CITATION_FIELDS = {f.name for f in fields(Citation)}
 BINDING = {"yes": "binding", "no": "non-binding"}
-NOT_COVERED = "Not covered by the sources"
+NOT_COVERED = message("not_covered_heading", "en")
 
 # Delegated listener: the HTML is re-rendered on every update, the element stays.
 CITE_JS = """
@@ -110,16 +111,19 @@ def answer_body(answer: Mapping[str, Any], turn: int) -> str:
 
 
 def not_covered(answer: Mapping[str, Any]) -> str:
-    """An unsupported answer, said plainly, with the closest documents as links."""
+    """An unsupported answer, said plainly in the question's language, with the closest
+    documents as links."""
+    lang = str(answer.get("language") or "en")
     closest = answer.get("closest_documents") or []
     text = str(answer.get("answer", ""))
     lead = text.splitlines()[0] if closest and text else text
-    parts = [f'<p class="vg-notcovered">{NOT_COVERED}</p>', f"<p>{esc(lead)}</p>"]
+    heading = esc(message("not_covered_heading", lang))
+    parts = [f'<p class="vg-notcovered">{heading}</p>', f"<p>{esc(lead)}</p>"]
     if closest:
         rows = "".join(
             f"<li>{link(d.get('url', ''), d.get('title') or d.get('doc_id'))}</li>" for d in closest
         )
-        parts.append(f'<p>Closest documents:</p><ul class="vg-closest">{rows}</ul>')
+        parts.append(f'<p>{esc(message("closest", lang))}</p><ul class="vg-closest">{rows}</ul>')
     return "".join(parts)
 
 
