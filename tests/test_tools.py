@@ -329,8 +329,25 @@ def test_quiz_markdown_and_docx(tmp_path):
     md = quiz_mod.export_quiz(quiz, tmp_path / "q.md").read_text(encoding="utf-8")
     assert md.count("*Source: UK Modern Slavery Act (2015 c. 30), point ") == 3
     path = quiz_mod.export_quiz(quiz, tmp_path / "q.docx")
-    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    doc = docx.Document(path)
+    text = "\n".join(p.text for p in doc.paragraphs)
     assert quiz.pairs[0].question in text and quiz.pairs[0].source.locator in text
+    # Questions to hand out first, then a separate answer key: no answer before the key.
+    head, key = text.split("Answer key", 1)
+    assert all(p.question in head and p.answer not in head for p in quiz.pairs)
+    assert all(p.answer in key for p in quiz.pairs)
+    assert_docx_is_handed_on(doc, "en", [p.source.url for p in quiz.pairs])
+
+
+def assert_docx_is_handed_on(doc, lang: str, urls: list[str]) -> None:
+    """Author, language and real hyperlinks: what a delegation needs to send a file on."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    assert doc.core_properties.author == "Vigilance" and doc.core_properties.language == lang
+    links = {
+        r.target_ref for r in doc.part.rels.values() if r.reltype == RELATIONSHIP_TYPE.HYPERLINK
+    }
+    assert {u for u in urls if u.startswith("http")} <= links and links
 
 
 # -- with a real Assistant ---------------------------------------------------------------------
@@ -405,6 +422,7 @@ def test_brief_numbers_citations_across_the_pack(assistant, tmp_path):
     doc = docx.Document(path)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Sources" in headings and any(q.question in h for q in questions for h in headings)
+    assert_docx_is_handed_on(doc, "en", [s.url for s in pack.sources])
 
 
 def test_guiding_questions_in_three_languages():

@@ -17,7 +17,7 @@ from assistant.answer import MARKER, Answer, Citation
 from assistant.messages import message
 from assistant.retrieval import QuestionError
 from assistant.sources import cite
-from assistant.tools.export import export_by_suffix, write_markdown
+from assistant.tools.export import add_link, export_by_suffix, new_docx, write_markdown
 from assistant.tools.records import Corpus, load_corpus
 
 LANGS = ("en", "fr", "es")
@@ -194,12 +194,9 @@ def to_markdown(brief: Brief) -> str:
 
 def export_docx(brief: Brief, path: str | Path) -> Path:
     """The pack as a Word document: a heading per question, the answer's bullets as a list."""
-    import docx
-
     path = Path(path)
     lang = brief.lang
-    doc = docx.Document()
-    doc.core_properties.title = brief.title
+    doc = new_docx(brief.title, lang)
     doc.add_heading(brief.title, level=0)
     doc.add_paragraph(f"{label('date', lang)}: {brief.date}")
     doc.add_paragraph(label("intro", lang))
@@ -214,7 +211,10 @@ def export_docx(brief: Brief, path: str | Path) -> Path:
                 doc.add_paragraph(line.strip())
     doc.add_heading(label("sources", lang), level=1)
     for s in brief.sources:
-        doc.add_paragraph(f"[{s.n}] {cite(s, lang, 'entry')}")
+        entry = cite(replace(s, url=""), lang, "entry")
+        para = doc.add_paragraph(f"[{s.n}] {entry}" + (" — " if s.url else ""))
+        if s.url:
+            add_link(para, s.url)
     doc.save(path)
     return path
 

@@ -28,3 +28,42 @@ def export_by_suffix(obj: Any, path: str | Path, writers: dict[str, Writer]) -> 
         choices = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
         raise ValueError(f"cannot write {path.name}: use a file name ending in {choices}")
     return writer(obj, path)
+
+
+def new_docx(title: str, lang: str = "en") -> Any:
+    """A Word document that says who made it and in which language it is written: title,
+    author "Vigilance", the document's language (for spelling and screen readers)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    doc = docx.Document()
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by, props.language = (
+        title, "Vigilance", "Vigilance", lang,
+    )  # fmt: skip
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), lang)
+    return doc
+
+
+def add_link(paragraph: Any, url: str, text: str | None = None) -> Any:
+    """A real hyperlink (blue, underlined) at the end of ``paragraph``; plain text when the
+    address is not http(s)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    if not url.startswith(("http://", "https://")):
+        return paragraph.add_run(text or url)
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = paragraph._p.makeelement(qn("w:hyperlink"), {qn("r:id"): rel})
+    run = paragraph.add_run(text or url)
+    run.font.underline = True
+    run.font.color.rgb = RGBColor(0x1F, 0x4E, 0x9A)
+    link.append(run._r)
+    paragraph._p.append(link)
+    return link

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.messages import DATED
 from assistant.sources import Source, cite
 from assistant.tools.examples import example_point
-from assistant.tools.export import export_by_suffix, write_markdown
+from assistant.tools.export import export_by_suffix, new_docx, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
 from indexer.events import parse_events, state_on
 
@@ -320,11 +320,8 @@ def to_markdown(report: GapReport) -> str:
 
 def export_docx(report: GapReport, path: str | Path) -> Path:
     """The report as a Word document with one heading per theme and per measure."""
-    import docx
-
     path = Path(path)
-    doc = docx.Document()
-    doc.core_properties.title = REPORT_TITLE
+    doc = new_docx(REPORT_TITLE)
     doc.add_heading(REPORT_TITLE, level=0)
     doc.add_paragraph(
         f"Date: {report.date}. Measures in place: {len(report.in_place)} of {report.total}; "

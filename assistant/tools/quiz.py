@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.sources import Source, cite
 from assistant.tools.brief import Asker
-from assistant.tools.export import export_by_suffix, write_markdown
+from assistant.tools.export import add_link, export_by_suffix, new_docx, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus
 
 # Label families, tried in this order; the first that matches picks the template.
@@ -255,16 +255,23 @@ def to_markdown(quiz: Quiz, title: str = "Training quiz") -> str:
 
 
 def export_docx(quiz: Quiz, path: str | Path, title: str = "Training quiz") -> Path:
-    import docx
-
+    """The questions first, to hand out; then a separate answer key with each answer's source."""
     path = Path(path)
-    doc = docx.Document()
-    doc.core_properties.title = title
+    doc = new_docx(title)
     doc.add_heading(title, level=0)
+    doc.add_heading("Questions", level=1)
+    for i, p in enumerate(quiz.pairs, 1):
+        doc.add_paragraph(f"{i}. {p.question}")
+    doc.add_page_break()
+    doc.add_heading("Answer key", level=1)
     for i, p in enumerate(quiz.pairs, 1):
         doc.add_heading(f"{i}. {p.question}", level=2)
         doc.add_paragraph(p.answer)
-        doc.add_paragraph().add_run(f"Source: {p.citation()}").italic = True
+        source = doc.add_paragraph()
+        source.add_run(f"Source: {cite(p.source, style='short')}").italic = True
+        if p.source.url:
+            source.add_run(" — ")
+            add_link(source, p.source.url)
     doc.save(path)
     return path
 
