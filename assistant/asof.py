@@ -57,6 +57,16 @@ def state_line(citation: Citation, events: list[Event], on: dt.date, lang: str) 
     return line + "."
 
 
+def state_note(events: list[Event], on: dt.date, binding: str, lang: str = "en") -> str:
+    """Next to a citation: "not yet in force on DATE" (or not yet adopted, repealed...) when
+    the instrument was not in effect on ``on``; "" when it was or has no events."""
+    state = state_on(events, on, binding == "yes") if events else None
+    if state is None or state.in_force:
+        return ""
+    note = DATED["state_note"][state.label]
+    return (note.get(lang) or note["en"]).format(on=on.isoformat())
+
+
 def date_answer(
     answer: Answer, events_of: Callable[[str], list[Event]], on: dt.date | None = None
 ) -> Answer:
@@ -69,10 +79,8 @@ def date_answer(
     lines, citations, seen = [], [], set()
     for c in answer.citations:
         events = events_of(c.doc_id)
-        state = state_on(events, on, c.binding == "yes") if events else None
-        if state and not state.in_force:
-            note = DATED["state_note"][state.label]
-            c = replace(c, state=(note.get(lang) or note["en"]).format(on=on.isoformat()))
+        if note := state_note(events, on, c.binding, lang):
+            c = replace(c, state=note)
         if events and c.doc_id not in seen:
             seen.add(c.doc_id)
             lines.append(state_line(c, events, on, lang))

@@ -311,6 +311,16 @@ def start_server(
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Ask the server to stop, and kill it if it has not within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
 
@@ -376,11 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if result["errors"] else 0
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -72,7 +72,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder):
     """``vigilance serve`` on a free port, over eight cards and a document holding markup."""
-    from evals.load import start_server
+    from evals.load import start_server, stop_server
     from indexer.pipeline import index_paths
 
     home = tmp_path_factory.mktemp("app-home")
@@ -96,12 +96,7 @@ def server(tmp_path_factory, embedder):
         wait_until_up(url, proc, log_path)
         yield SimpleNamespace(url=url, home=home)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         log.close()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -179,7 +178,7 @@ def login_server(tmp_path_factory):
     """``vigilance serve`` with ``VIGILANCE_AUTH`` on an empty store, on 127.0.0.1."""
     import os
 
-    from evals.load import start_server, wait_until_up
+    from evals.load import start_server, stop_server, wait_until_up
 
     home = tmp_path_factory.mktemp("login-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
@@ -196,12 +195,7 @@ def login_server(tmp_path_factory):
                 pytest.fail(str(exc))
             yield url, log_path
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
 
 
 @pytest.mark.slow

@@ -31,14 +31,9 @@ def format_hit(hit, state: str = "") -> str:
 
 def hit_state(retriever, hit, on) -> str:
     """Next to a hit: "not yet in force on DATE" when its instrument was not, else ""."""
-    from assistant.messages import DATED
-    from indexer.events import state_on
+    from assistant.asof import state_note
 
-    events = retriever.events(hit.doc_id)
-    state = state_on(events, on, hit.binding == "yes") if events else None
-    if state is None or state.in_force:
-        return ""
-    return DATED["state_note"][state.label]["en"].format(on=on.isoformat())
+    return state_note(retriever.events(hit.doc_id), on, hit.binding)
 
 
 def failed_exit(items) -> None:

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.messages import DATED
+from assistant.asof import state_note
 from assistant.sources import Source, cite
 from assistant.tools.examples import example_point
 from assistant.tools.export import export_by_suffix, new_docx, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
-from indexer.events import parse_events, state_on
+from indexer.events import parse_events
 
 THEMES: dict[str, str] = {
     "transparency-reporting": "Transparency and reporting",
@@ -175,11 +175,7 @@ def source_ref(record: Record) -> Source:
 
 def example_state(card: Record, on: dt.date) -> str:
     """ "not yet in force on DATE" (or repealed...) for an example not in force then, else ""."""
-    events, _ = parse_events(card.get("events"))
-    state = state_on(events, on, card.binding == "yes") if events else None
-    if state is None or state.in_force:
-        return ""
-    return DATED["state_note"][state.label]["en"].format(on=on.isoformat())
+    return state_note(parse_events(card.get("events"))[0], on, card.binding)
 
 
 def missing_measure(
