@@ -94,6 +94,9 @@ def launch(
             # gradio builds its FastAPI app with these: the guard sits in front of POST /login
             "app_kwargs": {"middleware": [Middleware(LoginGuard, throttle=throttle)]},
         }
+    # Said before the server accepts anyone, so a log or a test that sees it up sees this too.
+    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
+    print(f"Vigilance: starting on http://{shown}:{port}/ ...", flush=True)
     app.launch(
         server_name=host,
         server_port=port,
@@ -105,7 +108,6 @@ def launch(
         prevent_thread_lock=True,
         **login,
     )
-    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
     print(f"Vigilance is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
     app.block_thread()
 
