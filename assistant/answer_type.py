@@ -67,6 +67,23 @@ DEADLINE = {
 }
 
 
+# "Which companies…", "who must…": answered by who is covered, often above a threshold.
+SCOPE = {
+    "en": r"\b(which|what)\s+(companies|businesses|firms|entities|organi[sz]ations|enterprises|"
+    r"undertakings|bodies|suppliers)\b|\bwho (must|has to|is (required|obliged|covered))\b",
+    "fr": r"\bquel(le)?s\s+(entreprises|soci[ée]t[ée]s|entit[ée]s|organisations|fournisseurs)\b|"
+    r"\bqui (doit|est tenu|est concern[ée]|est soumis)",
+    "es": r"\bqu[ée]\s+(empresas|sociedades|entidades|organizaciones|proveedores)\b|"
+    r"\bqui[ée]n(es)? (debe|deben|est[áa]n? obligad|est[áa]n? sujet)",
+}
+
+
+def asks_scope(question: str, lang: str) -> bool:
+    """True for "which companies…", "qui doit…", "qué empresas…": who an instrument covers."""
+    pattern = SCOPE.get(lang)
+    return bool(pattern and re.search(pattern, question, re.IGNORECASE))
+
+
 def answer_type(question: str, lang: str) -> str:
     """ "quantity", "date", "deadline" or "" for a question, from the way it asks."""
     for kind, patterns in (("deadline", DEADLINE), ("quantity", QUANTITY), ("date", DATE)):

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from assistant.answer import Answer, Citation
 from assistant.asof import date_answer
+from assistant.caveats import annotate
 from assistant.compose import ComposeConfig, ExtractiveComposer
 from assistant.conversation import Conversation
 from assistant.llm import ChatModel, llm_answer, make_chat_model
@@ -48,11 +49,13 @@ class Assistant:
         filters: Filters | None = None,
         conversation: Conversation | None = None,
         as_of: dt.date | None = None,
+        across: bool = False,
     ) -> Answer:
         """The cited answer, as of ``as_of`` (default today: cited instruments with dated
         events say whether they were in force then); ``QuestionError`` (a ``ValueError``)
         for a question that is not text, empty or longer than
-        ``settings.max_question_chars``, before any work."""
+        ``settings.max_question_chars``, before any work. ``across``: answer from every
+        instrument that answers (as for "which countries…"), e.g. a guiding question."""
         limit = self.settings.max_question_chars
         question = check_question(question, limit)
         resolved = conversation.resolve(question) if conversation else question
@@ -73,6 +76,7 @@ class Assistant:
                 resolved_question=resolved if resolved != question else "",
                 as_of=(as_of or dt.date.today()).isoformat(),
             )
+        result.across = across
         answer = self.composer.compose(resolved, result)
         answer = replace(
             answer, question=question, resolved_question=resolved if resolved != question else ""
@@ -82,7 +86,8 @@ class Assistant:
                 Citation.from_hit(h, i + 1) for i, h in enumerate(result.hits[:LLM_PASSAGES])
             ]
             answer = llm_answer(self.chat_model, answer, candidates)
-        return date_answer(answer, self.retriever.events, as_of)
+        answer = date_answer(answer, self.retriever.events, as_of)
+        return annotate(answer, self.retriever.facts)
 
 
 def format_answer(answer: Answer) -> str:

@@ -134,3 +134,15 @@ def covered(code: str, jurisdictions: set[str], texts: str) -> bool:
     if code in jurisdictions or code in countries(texts):
         return True
     return code in EU_MEMBERS and "EU" in jurisdictions
+
+
+def country_name(code: str, lang: str = "en") -> str:
+    """The name of an ISO country code in ``lang`` ("JP", "fr" → "Japon"), from the CLDR
+    data of ``babel``; the code itself when it names no country."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(lang or "en").territories
+    except (UnknownLocaleError, ValueError):
+        names = Locale("en").territories
+    return names.get(code.upper(), code) if len(code) == 2 and code.isalpha() else code

@@ -13,6 +13,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La base de connaissances ne couvre pas cette question : aucun passage ne permet d'y répondre.",
         "es": "La base de conocimientos no cubre esta pregunta: ningún pasaje permite responderla.",
     },
+    "off_topic": {
+        "en": "The question seems to fall outside what the knowledge base is about (trafficking in persons and forced labour, in procurement and supply chains).",
+        "fr": "La question semble sortir du champ de la base de connaissances (traite des personnes et travail forcé, dans les achats publics et les chaînes d'approvisionnement).",
+        "es": "La pregunta parece quedar fuera del ámbito de la base de conocimientos (trata de personas y trabajo forzoso, en la contratación pública y las cadenas de suministro).",
+    },
     "not_mentioned": {
         "en": "The sources found do not mention: {names}.",
         "fr": "Les sources trouvées ne mentionnent pas : {names}.",
@@ -44,6 +49,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "synthèse Vigilance d'une mesure recommandée, pas un texte officiel",
         "es": "síntesis de Vigilance de una medida recomendada, no un texto oficial",
     },
+    "synthesis_question": {
+        "en": "Vigilance notes on a Working Group guiding question, not an official text",
+        "fr": "notes Vigilance sur une question directrice du Groupe de travail, pas un texte officiel",
+        "es": "notas de Vigilance sobre una pregunta orientativa del Grupo de trabajo, no un texto oficial",
+    },
     "lang_en": {"en": "English", "fr": "anglais", "es": "inglés"},
     "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
     "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},
@@ -59,6 +69,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "binding status unknown",
         "fr": "portée juridique inconnue",
         "es": "carácter vinculante desconocido",
+    },
+    "in_short": {"en": "In short:", "fr": "En bref :", "es": "En resumen:"},
+    "duty_mandatory_first": {
+        "en": "Yes, mandatory under:",
+        "fr": "Oui, obligatoire selon :",
+        "es": "Sí, obligatorio según:",
+    },
+    "duty_mandatory": {
+        "en": "Mandatory under:",
+        "fr": "Obligatoire selon :",
+        "es": "Obligatorio según:",
+    },
+    "duty_optional_first": {
+        "en": "Not everywhere: left to discretion (may) under:",
+        "fr": "Pas partout : laissé à l'appréciation (peut) selon :",
+        "es": "No en todos los casos: facultativo (puede) según:",
+    },
+    "duty_optional": {
+        "en": "Left to discretion (may) under:",
+        "fr": "Laissé à l'appréciation (peut) selon :",
+        "es": "Facultativo (puede) según:",
+    },
+    "duty_no_first": {
+        "en": "No duty under:",
+        "fr": "Aucune obligation selon :",
+        "es": "Ninguna obligación según:",
+    },
+    "duty_no": {
+        "en": "No duty under:",
+        "fr": "Aucune obligation selon :",
+        "es": "Ninguna obligación según:",
+    },
+    "checked": {
+        "en": "status checked {on}",
+        "fr": "statut vérifié le {on}",
+        "es": "estado verificado el {on}",
+    },
+    "status_in force": {"en": "in force", "fr": "en vigueur", "es": "en vigor"},
+    "status_amended": {"en": "amended", "fr": "modifié", "es": "modificado"},
+    "status_adopted not yet in force": {
+        "en": "adopted, not yet in force",
+        "fr": "adopté, pas encore en vigueur",
+        "es": "adoptado, aún no en vigor",
+    },
+    "status_adopted": {"en": "adopted", "fr": "adopté", "es": "adoptado"},
+    "status_not yet adopted": {
+        "en": "not yet adopted",
+        "fr": "pas encore adopté",
+        "es": "aún no adoptado",
+    },
+    "status_repealed": {"en": "repealed", "fr": "abrogé", "es": "derogado"},
+    "status_superseded": {"en": "superseded", "fr": "remplacé", "es": "sustituido"},
+    "caveats": {
+        "en": "Not verified by the knowledge base's editors (notes kept with the cited cards):",
+        "fr": "Non vérifié par les rédacteurs de la base (notes jointes aux fiches citées, en anglais) :",
+        "es": "No verificado por los redactores de la base (notas de las fichas citadas, en inglés):",
     },
     "llm_fallback": {
         "en": "The language model's answer could not be used ({reason}); this is the extractive answer.",

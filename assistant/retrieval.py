@@ -59,6 +59,19 @@ def check_question(question: Any, limit: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class DocFacts:
+    """What a card says about its instrument beyond the passages."""
+
+    events: list[Event] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+    checked: str = ""
+
+
+NO_FACTS = DocFacts()
+
+
 @dataclass
 class SearchResult:
     hits: list[Hit]
@@ -67,6 +80,7 @@ class SearchResult:
     named_docs: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None
     question: str = ""
+    across: bool = False  # answer across instruments, whatever the question's wording
 
 
 class Retriever:
@@ -111,25 +125,38 @@ class Retriever:
             LexicalIndex(table, self.lexicon),
             NameMatcher(table),
             self.store.probes(),
-            self._load_events(),
+            self._load_docs(),
         )
         self._version = version
 
-    def _load_events(self) -> dict[str, list[Event]]:
-        """doc_id → its dated events (cards that list them), from the manifest."""
+    def _load_docs(self) -> dict[str, DocFacts]:
+        """doc_id → what its card says beyond the passages (events, links, notes), from the
+        manifest; only documents that have any."""
         try:
             manifest = Manifest.load(manifest_path(self.settings))
         except StoreError:
             return {}
         out = {}
         for doc_id, entry in manifest.entries.items():
-            if events := decode(entry.doc.get("events")):
-                out[doc_id] = events
+            doc = entry.doc
+            facts = DocFacts(
+                decode(doc.get("events")),
+                [str(r) for r in doc.get("related") or []],
+                [str(n) for n in doc.get("unverified") or []],
+                str(doc.get("checked") or ""),
+            )
+            if facts.events or facts.related or facts.unverified or facts.checked:
+                out[doc_id] = facts
         return out
+
+    def facts(self, doc_id: str) -> DocFacts:
+        """A document's dated events, related instruments, unverified notes and the day its
+        status was checked (empty for documents without a card)."""
+        return self._state[4].get(doc_id, NO_FACTS)
 
     def events(self, doc_id: str) -> list[Event]:
         """The dated events of a document, oldest first (``indexer.events``); [] if none."""
-        return self._state[4].get(doc_id, [])
+        return self.facts(doc_id).events
 
     @property
     def table(self) -> PassageTable:
@@ -205,7 +232,8 @@ class Retriever:
         keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
         kept = dedupe(fused, lambda pid: fold(table.get(pid).text)[:300], keep)
         hits = [
-            table.hit(pid, rank, total, scores.get(pid, {})) for rank, (total, pid) in enumerate(kept, 1)
+            table.hit(pid, rank, total, scores.get(pid, {}))
+            for rank, (total, pid) in enumerate(kept, 1)
         ]
         if rerank is not None:
             hits = rerank(question, hits, k)

@@ -9,10 +9,10 @@ everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.messages import message
+from assistant.messages import MESSAGES, message
 from indexer.models import Hit
 
 
@@ -36,6 +36,8 @@ class Source:
     source_path: str = ""
     kind: str = ""  # "measure", "guiding-question" for the project's own records
     state: str = ""  # on the answer's date, when not in force: "not yet adopted on 2024-01-01"
+    checked: str = ""  # the day the card's status was last checked (ISO)
+    caveats: list[str] = field(default_factory=list)  # the card's unverified notes on this point
 
     @classmethod
     def from_hit(cls, hit: Hit, **extra: Any) -> Source:
@@ -76,12 +78,20 @@ class Citation(Source):
 
 
 def describe(source: Source, lang: str = "en") -> str:
-    """``2015, GB, binding``: the year, jurisdiction and legal force of a source."""
+    """``2015, GB, binding, in force, status checked 2026-11-29``: the year, jurisdiction and
+    legal force of a source, its status (or its state on the answer's date) and the day a
+    card's status was last checked."""
     binding = message(
         f"binding_{source.binding if source.binding in ('yes', 'no') else 'unknown'}", lang
     )
     parts = [str(source.year or "n.d."), source.jurisdiction or "-", binding]
-    return ", ".join(parts + ([source.state] if source.state else []))
+    if source.state:  # not in force on the answer's date
+        parts.append(source.state)
+    elif source.status and f"status_{source.status}" in MESSAGES:
+        parts.append(message(f"status_{source.status}", lang))
+    if source.checked:
+        parts.append(message("checked", lang, on=source.checked))
+    return ", ".join(parts)
 
 
 def cite(source: Source, lang: str = "en", style: str = "full") -> str:

@@ -111,6 +111,9 @@ def make_document(path: Path, meta: dict[str, Any], sha: str) -> Document:
         topics=[str(t) for t in meta.get("topics") or []],
         collection=collection,
         events=list(meta.get("events") or []),
+        related=[str(r) for r in meta.get("related") or []],
+        unverified=[str(n) for n in meta.get("unverified") or []],
+        checked=str(meta.get("checked") or ""),
     )
 
 

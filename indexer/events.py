@@ -66,7 +66,9 @@ def parse_events(raw: Any) -> tuple[list[Event], list[str]]:
         date = item.get("date")
         date = date.isoformat() if isinstance(date, dt.date) else str(date or "").strip()
         kind = str(item.get("event") or "").strip().casefold()
-        event = Event(date, kind, str(item.get("what") or "").strip(), str(item.get("source") or "").strip())
+        event = Event(
+            date, kind, str(item.get("what") or "").strip(), str(item.get("source") or "").strip()
+        )
         try:
             event.day  # noqa: B018 - validates the date
         except (ValueError, IndexError):

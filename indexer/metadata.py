@@ -235,6 +235,8 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     out["binding"] = binding_value(fields.get("binding"))
     status = fields.get("status")
     out["status"] = str((status.get("value") if isinstance(status, dict) else status) or "").strip()
+    if isinstance(status, dict) and status.get("as_of"):
+        out["checked"] = str(status["as_of"]).strip()
     events, _ = parse_events(fields.get("events"))  # the schema test reports bad entries
     if events:
         out["events"] = encode(events)
@@ -242,6 +244,17 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
         out["status"] = state_on(events, dt.date.today(), out["binding"] == "yes").label
     out["aliases"] = list(dict.fromkeys(_as_list(fields.get("aliases"))))
     out["topics"] = list(dict.fromkeys(_as_list(fields.get("topics"))))
+    # A measure's examples and a guiding question's instruments: linked like related ones.
+    linked = [
+        *_as_list(fields.get("related")),
+        *_as_list(fields.get("examples")),
+        *_as_list(fields.get("instruments")),
+    ]
+    if related := list(dict.fromkeys(linked)):
+        out["related"] = related
+    notes = fields.get("unverified")
+    if notes := [notes] if isinstance(notes, str) else _as_list(notes):
+        out["unverified"] = notes  # a note is a sentence: commas do not split it
     if fields.get("doc_id") not in (None, ""):
         out["doc_id"] = str(fields["doc_id"]).strip()
     if fields.get("record"):

@@ -97,6 +97,9 @@ class Document:
     topics: list[str] = field(default_factory=list)
     collection: str = "user"
     events: list[dict[str, str]] = field(default_factory=list)  # indexer.events, date order
+    related: list[str] = field(default_factory=list)  # ids of instruments a card links to
+    unverified: list[str] = field(default_factory=list)  # a card's notes on what was not checked
+    checked: str = ""  # the day a card's status was last checked (ISO)
 
     @property
     def label(self) -> str:

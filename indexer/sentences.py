@@ -1,7 +1,7 @@
 """Sentence boundaries for legal and policy text, and sentence-aligned splitting of long units.
 
 Citations are full of periods that do not end a sentence (``art. 5``, ``para. 12``,
-``No. 38``, ``U.S.``, ``s. 54(4)``, ``e.g.``), so a boundary is a ``.``, ``?``, ``!`` or
+``No. 38``, ``U.S.``, ``s. 54(4)``, ``e.g.``, ``ECOSOC res. 76/7``), so a boundary is a ``.``, ``?``, ``!`` or
 ``…`` followed by whitespace and the start of a new sentence (capital letter, digit,
 opening quote), unless the word before the period is a known abbreviation or an
 initial. A line break is always a boundary: merged blocks and list rows are joined
@@ -23,6 +23,9 @@ ABBREVIATIONS = frozenset({
     "mme", "mlle", "mm", "dr", "prof", "sr", "sra", "srta", "dra", "st", "jr", "messrs", "ltd",
     "co", "corp", "dept", "govt", "assn", "intl", "int'l", "jan", "feb", "aug", "sept", "oct",
     "nov", "dec", "vs", "v", "resp", "incl", "excl", "esp", "env", "éd", "pág", "págs",
+    # UN and journal references: "GA res. 64/293", "Doc. 13881", "Add. 1", "sess. 3"
+    "res", "resol", "rés", "doc", "docs", "add", "sess", "ser", "supp", "seq", "ff", "fn",
+    "ord", "cap", "sch", "civ", "stat", "pub", "cth",
 })
 # fmt: on
 _END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*\s+")  # French: "agir. » Puis"

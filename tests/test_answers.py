@@ -81,7 +81,16 @@ def test_off_topic_questions_are_refused(assistant, question):
     assert not answer.supported
     assert "does not cover" in answer.answer
     assert answer.citations == [] and answer.used_passage_ids == []
-    assert answer.closest_documents  # still says what came closest
+    # Nothing in the knowledge base is near: listing the "closest" documents would be noise.
+    assert answer.closest_documents == []
+    assert "outside what the knowledge base is about" in answer.answer
+
+
+def test_an_on_topic_question_outside_the_sources_lists_the_closest_documents(assistant):
+    answer = assistant.ask("What penalties does Japan impose for forced labour in procurement?")
+    assert not answer.supported
+    assert "do not mention: Japan." in answer.answer  # the country by name, not its code
+    assert answer.closest_documents and "outside what" not in answer.answer
 
 
 def test_answer_names_instrument_year_jurisdiction_and_binding(assistant):

@@ -72,7 +72,6 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder):
     """``vigilance serve`` on a free port, over eight cards and a document holding markup."""
-    from evals.load import start_server, stop_server
     from indexer.pipeline import index_paths
 
     home = tmp_path_factory.mktemp("app-home")
@@ -84,6 +83,14 @@ def server(tmp_path_factory, embedder):
     (sources / "harbourtown.txt.yaml").write_text(f'title: "{HOSTILE_TITLE}"\n', encoding="utf-8")
     summary = index_paths([sources], Settings(home=home), embedder=embedder)
     assert summary.ok and summary.indexed == len(CARDS) + 1, summary.problems
+
+    yield from serve(home)
+
+
+def serve(home: Path):
+    """``vigilance serve`` over ``home`` on a free port, as users start it (no VIGILANCE_*
+    variable of the test run leaks in); yields its address, stops it afterwards."""
+    from evals.load import start_server, stop_server
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
@@ -140,11 +147,12 @@ def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def ask(page, question: str):
-    """Ask in the Ask tab and return the new turn once its answer is shown."""
+def ask(page, question: str, tab: str = "Ask"):
+    """Ask in the Ask tab (named ``tab`` in the page's language) and return the new turn
+    once its answer is shown."""
     from playwright.sync_api import expect
 
-    open_tab(page, "Ask")
+    open_tab(page, tab)
     turns = page.locator("#answer .vg-turn")
     before = turns.count()
     page.locator("#ask-input textarea").fill(question)
@@ -258,7 +266,7 @@ def test_uploaded_pdf_is_found_by_ask_and_can_be_removed(page, server, tmp_path)
     page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
     expect(page.locator("#upload-file")).to_contain_text("Quillmoor")
     page.locator("#upload-title").get_by_role("textbox").fill("Quillmoor tender board rules")
-    page.locator("#upload-year input").fill("2024")
+    page.locator("#upload-year").get_by_role("textbox").fill("2024")
     page.locator("#upload-submit").click()
     status = page.locator("#library-status")
     expect(status).to_contain_text("1 indexed", timeout=SLOW)
@@ -332,13 +340,14 @@ def test_compare_table_downloads_as_csv(page, tmp_path):
 
     open_tab(page, "Compare")
     page.locator("#compare-jurisdiction input").click()
-    page.get_by_role("option", name="GB", exact=True).click()
+    page.get_by_role("option", name="United Kingdom", exact=True).click()  # GB, by name
     page.locator("#compare-run").click()
     note = page.locator("#compare-note")
     expect(note).to_contain_text("instrument(s)", timeout=SLOW)
     shown = int(re.search(r"(\d+) instrument", note.inner_text()).group(1))
     table = page.locator("#compare-table")
     expect(table).to_contain_text("UK Modern Slavery Act")
+    expect(table.locator("tbody td:nth-child(2)").first).to_have_text("United Kingdom")
     expect(table).not_to_contain_text("LkSG")  # a German law: filtered out
     screenshot(page, "compare")
     path = download(page, "#compare-csv", tmp_path / "compare.csv")
@@ -360,3 +369,230 @@ def test_training_questions_download_for_anki(page, tmp_path):
     assert head == ["#separator:semicolon", "#html:true"]
     cards = list(csv.reader(body.splitlines(), delimiter=";"))
     assert len(cards) == 10 and all(front.endswith("?") and back for front, back in cards)
+
+
+# What a screen shows of a table (WRAP: its scroll box, CELL: a column): overflow, the
+# font, how a long cell wraps, and on how many lines the "Jurisdiction" header sits.
+LAYOUT_JS = """() => {
+  const wrap = document.querySelector('WRAP');
+  const cell = wrap.querySelector('tbody tr td:nth-child(CELL)');
+  const style = getComputedStyle(cell);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `${style.fontSize} ${style.fontFamily}`;
+  const doc = document.documentElement;
+  const jur = Array.from(wrap.querySelectorAll('thead th'))
+    .find((th) => th.textContent.trim() === 'Jurisdiction');
+  let lines = 0;
+  if (jur) {
+    const range = document.createRange();
+    range.selectNodeContents(jur);
+    lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+  }
+  return {
+    wrap: [wrap.scrollWidth, wrap.clientWidth],
+    page: [doc.scrollWidth, doc.clientWidth],
+    family: style.fontFamily,
+    narrow: ctx.measureText('iiiiiiiiii').width,
+    wide: ctx.measureText('MMMMMMMMMM').width,
+    answer_lines: Math.round(cell.getBoundingClientRect().height / parseFloat(style.lineHeight)),
+    jurisdiction_lines: lines,
+  };
+}"""
+# The training table: the answer is the third column.
+QUIZ_LAYOUT_JS = LAYOUT_JS.replace("WRAP", "#quiz-table .vg-quiz-wrap").replace("CELL", "3")
+
+
+def test_training_table_in_french_fits_a_laptop_window(page):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_tab(page, "Training Q&A")
+    page.locator("#quiz-lang").get_by_label("Français").check()
+    page.locator("#quiz-level").get_by_label("Both").check()
+    page.locator("#quiz-shuffle input[type=checkbox]").check()
+    page.locator("#quiz-seed input").fill("5")
+    page.locator("#quiz-run").click()
+    expect(page.locator("#quiz-note")).to_contain_text("seed 5", timeout=SLOW)
+    table = page.locator("#quiz-table")
+    expect(table.locator("tbody tr")).to_have_count(10)
+    first = table.locator("tbody tr td:nth-child(2)").first.inner_text()
+    assert first.endswith(" ?"), first  # French, with its spacing
+    layout = page.evaluate(QUIZ_LAYOUT_JS)
+    assert layout["wrap"][0] <= layout["wrap"][1] + 2, layout  # no sideways scrolling
+    assert layout["page"][0] <= layout["page"][1] + 2, layout
+    assert "mono" not in layout["family"].lower(), layout  # a reading font, not code
+    assert layout["narrow"] < 0.6 * layout["wide"], layout  # proportional
+    assert layout["answer_lines"] >= 2, layout  # a long answer wraps in its column
+    screenshot(page, "quiz-fr")
+    page.locator("#quiz-show input[type=checkbox]").uncheck()
+    expect(table.locator("thead th")).to_have_text(["#", "Question"])
+    expect(table.locator("tbody tr td:nth-child(2)").first).to_have_text(first)
+
+
+# The compare table: a text cell in the ninth column.
+TABLE_LAYOUT_JS = LAYOUT_JS.replace("WRAP", "#compare-table .vg-cmp-wrap").replace("CELL", "9")
+HEADER_OFFSET_JS = """() => {
+  const wrap = document.querySelector('#compare-table .vg-cmp-wrap');
+  wrap.scrollTop = 900;
+  const head = wrap.querySelector('thead th').getBoundingClientRect().top;
+  return [wrap.scrollTop, head - wrap.getBoundingClientRect().top];
+}"""
+
+
+def test_compare_table_fits_a_laptop_window_and_opens_an_instrument(page):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_tab(page, "Compare")
+    page.locator("#compare-run").click()  # every instrument: the widest table there is
+    note = page.locator("#compare-note")
+    expect(note).to_contain_text("instrument(s)", timeout=SLOW)
+    shown = int(re.search(r"(\d+) instrument", note.inner_text()).group(1))
+    table = page.locator("#compare-table")
+    expect(table.locator("tbody tr")).to_have_count(shown)
+
+    layout = page.evaluate(TABLE_LAYOUT_JS)
+    assert layout["wrap"][0] <= layout["wrap"][1] + 2, layout  # no sideways scrolling
+    assert layout["page"][0] <= layout["page"][1] + 2, layout
+    assert "mono" not in layout["family"].lower(), layout  # a reading font, not code
+    assert layout["narrow"] < 0.6 * layout["wide"], layout  # proportional: i narrower than M
+    assert layout["jurisdiction_lines"] == 1, layout  # the header reads as one word
+
+    scrolled, header_offset = page.evaluate(HEADER_OFFSET_JS)
+    assert scrolled > 0 and abs(header_offset) <= 2  # the header stays in view
+    page.evaluate("document.querySelector('#compare-table .vg-cmp-wrap').scrollTop = 0")
+
+    row = table.locator('tr[data-card="de-lksg-2021"]')
+    expect(row.locator("td").nth(1)).to_have_text("Germany")  # DE, by name
+    covered = row.locator("td").nth(7).inner_text()
+    locator = re.search(r"\[([^\]]+)\]\s*$", covered).group(1)
+    row.locator(".vg-cmp-open").click()
+    entry = page.locator("#compare-entry .vg-cmp-entry")
+    expect(entry).to_contain_text("German Supply Chain Due Diligence Act", timeout=SLOW)
+    expect(entry).to_contain_text("Lieferkettensorgfaltspflichtengesetz")  # the full title
+    expect(entry.locator("h4")).to_have_text(
+        [
+            "Who is covered / threshold",
+            "Main obligation",
+            "Procurement lever",
+            "Sanctions / enforcement",
+        ]
+    )
+    cited = rf"Source: German Supply Chain Due Diligence Act \(LkSG\)[^\n]*, {re.escape(locator)}"
+    expect(entry.locator("p.vg-meta", has_text=re.compile(cited))).to_have_count(1)
+    sizes = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert sizes[0] <= sizes[1] + 2, sizes  # the long German title wraps too
+
+
+def test_library_search_empty_years_and_removal_in_one_pass(page, tmp_path):
+    from playwright.sync_api import expect
+
+    open_tab(page, "Ask")
+    page.locator("#ask-filters").get_by_text("Filters").click()
+    for field in ("#filter-year-from", "#filter-year-to"):
+        expect(page.locator(field).get_by_role("textbox")).to_have_value("")
+    page.locator("#filter-jurisdiction input").click()
+    expect(page.get_by_role("option", name="United Kingdom", exact=True)).to_be_visible()
+    expect(page.get_by_role("option", name="GB", exact=True)).to_have_count(0)
+    page.keyboard.press("Escape")
+
+    open_tab(page, "Library")
+    expect(page.locator("#upload-year").get_by_role("textbox")).to_have_value("")
+    notice = tmp_path / "fenwick-notice.txt"
+    notice.write_text(
+        "Fictional notice of the Fenwick ferry board\n\n1. Every caterer on the fictional "
+        "Fenwick ferries must publish the names of the recruitment agencies it uses.\n",
+        encoding="utf-8",
+    )
+    page.locator("#upload-file input[type=file]").set_input_files(str(notice))
+    expect(page.locator("#upload-file")).to_contain_text("fenwick")
+    page.locator("#upload-title").get_by_role("textbox").fill("Fenwick ferry catering notice")
+    page.locator("#upload-submit").click()
+    status = page.locator("#library-status")
+    expect(status).to_contain_text("1 indexed", timeout=SLOW)
+
+    table = page.locator("#library-table")
+    expect(table.locator("th").first).to_contain_text("Title")
+    search = page.locator("#library-search").get_by_role("textbox")
+    search.fill("fenwick")
+    expect(table).not_to_contain_text("Harbourtown")
+    expect(table).to_contain_text("Fenwick ferry catering notice")
+    search.fill("germany")  # a jurisdiction by name finds the DE card
+    expect(table).to_contain_text("German Supply Chain Due Diligence Act")
+    expect(table).not_to_contain_text("Fenwick")
+    search.fill("")
+    expect(table).to_contain_text("Fenwick ferry catering notice")
+
+    picked = page.locator("#remove-doc input")
+    picked.click()
+    page.get_by_role("option", name=re.compile("Fenwick ferry catering notice")).click()
+    page.locator("#remove-submit").click()  # not ticked: told so, the choice stays
+    expect(status).to_contain_text("Tick the confirmation box", timeout=SLOW)
+    expect(picked).to_have_value(re.compile("Fenwick ferry catering notice"))
+    page.locator("#remove-confirm input").check()
+    page.locator("#remove-submit").click()
+    expect(status).to_contain_text("Removed Fenwick ferry catering notice", timeout=SLOW)
+    expect(table).not_to_contain_text("Fenwick")
+    expect(table).to_contain_text("Harbourtown")
+
+
+FRENCH_TABS = [
+    "Poser une question",
+    "Bibliothèque",
+    "Comparer",
+    "Analyse des lacunes",
+    "Dossier d’information",
+    "Questions de formation",
+]
+
+
+def test_interface_follows_the_browser_language_then_the_switch(browser, server):
+    """A French browser gets the interface in French, answers keep the question's language;
+    the switch turns everything to Spanish, and a reload keeps that choice."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#ask-input textarea", timeout=SLOW)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#ui-lang input[value=fr]")).to_be_checked()
+    for name in FRENCH_TABS:
+        expect(page.get_by_role("tab", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("tab", name="Library", exact=True)).to_have_count(0)
+    expect(page.locator("#ask-submit")).to_have_text("Demander")
+    expect(page.locator("#ask-input textarea")).to_have_attribute(
+        "placeholder", re.compile(r"^p\. ex\. Un acheteur public")
+    )
+    expect(page.locator("#answer")).to_contain_text("Posez une question : chaque réponse cite")
+    expect(page.locator("#sources")).to_contain_text("Les sources de la réponse")
+
+    turn = ask(
+        page, "Quelles sociétés doivent établir un plan de vigilance ?", "Poser une question"
+    )
+    expect(turn).to_contain_text("Ce que disent les sources")  # the answer: the question's language
+    expect(turn.locator(".vg-q")).to_contain_text("Q : Quelles sociétés")
+    assert turn.locator(".vg-cite").count() >= 1
+    expect(turn.locator(".vg-cite").first).to_have_attribute("title", "Afficher la source 1")
+    expect(page.locator("#sources")).to_contain_text("contraignant")
+
+    page.locator("#ui-lang").get_by_text("Español", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("tab", name="Biblioteca", exact=True)).to_be_visible()
+    expect(page.locator("#ask-submit")).to_have_text("Preguntar")
+    expect(turn.locator(".vg-q")).to_contain_text("P: Quelles sociétés")  # redrawn by the server
+    expect(turn).to_contain_text("Ce que disent les sources")  # the answer itself stays French
+    open_tab(page, "Biblioteca")
+    expect(page.locator("#library-table th").first).to_contain_text("Título")
+    expect(page.locator("#upload-submit")).to_have_text("Subir e indexar")
+
+    page.reload(wait_until="domcontentloaded")  # the choice is remembered
+    page.wait_for_selector("#ask-input textarea", timeout=SLOW)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("#ui-lang input[value=es]")).to_be_checked()
+    expect(page.get_by_role("tab", name="Preguntar", exact=True)).to_be_visible()
+    expect(page.locator("#answer")).to_contain_text("Haga una pregunta: cada respuesta cita")
+    context.close()

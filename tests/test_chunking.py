@@ -510,6 +510,18 @@ def test_no_overlap_and_hard_split_of_a_giant_sentence() -> None:
         ("« Il faut agir. » Ensuite, on vérifie.", ["« Il faut agir. »", "Ensuite, on vérifie."]),
         ("¿Qué hacer? Ver art. 5. Fin.", ["¿Qué hacer?", "Ver art. 5.", "Fin."]),
         ("First line\n(ii) Advertising", ["First line", "(ii) Advertising"]),
+        (
+            "The Plan (ECOSOC res. 76/7) was adopted. See GA res. 64/293.",
+            ["The Plan (ECOSOC res. 76/7) was adopted.", "See GA res. 64/293."],
+        ),
+        (
+            "Mandatory ground (Sch. 6, paras 23-25) applies. See Civ. Code § 1714.43.",
+            ["Mandatory ground (Sch. 6, paras 23-25) applies.", "See Civ. Code § 1714.43."],
+        ),
+        (
+            "Le Plan (rés. 64/293) est cité. Voir Doc. 13881 et Add. 1.",
+            ["Le Plan (rés. 64/293) est cité.", "Voir Doc. 13881 et Add. 1."],
+        ),
     ],
 )
 def test_split_sentences_keeps_citations_whole(text: str, expected: list[str]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer import check_citations
 from indexer.pipeline import IndexSummary, index_paths
 from indexer.settings import BUNDLED_CORPUS, Settings
 
@@ -207,3 +208,70 @@ def test_a_language_filter_keeps_the_language_asked_for(retriever):
     assert hits and all(h.language == "en" for h in hits)
     same = retriever.search(question, k=5).hits
     assert same[0].language == "fr"
+
+
+def _short_answer(answer) -> list[str]:
+    """The lines between "In short:" and the quotations."""
+    lines = answer.answer.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() in SHORT_HEADINGS)
+    end = next(i for i, line in enumerate(lines[start:], start) if not line.strip())
+    return lines[start + 1 : end]
+
+
+SHORT_HEADINGS = {"In short:", "En bref :", "En resumen:"}
+
+
+def test_which_companies_question_covers_every_reporting_law(assistant):
+    """The issue's case: thresholds of several jurisdictions, figures first, all cited."""
+    answer = assistant.ask(
+        "Which companies must publish modern slavery statements, above what turnover?"
+    )
+    assert answer.supported and not check_citations(answer), answer.answer
+    jurisdictions = {c.jurisdiction for c in answer.citations}
+    assert {"GB", "AU", "US"} <= jurisdictions, jurisdictions
+    short = _short_answer(answer)
+    assert any("GBP 36 million" in line for line in short), short
+    assert any("USD 100 million" in line for line in short), short
+    by_n = {c.n: c for c in answer.citations}
+    for line in short:  # every excerpt is a slice of the passage it cites
+        n = int(re.search(r"\[(\d+)\]$", line).group(1))
+        excerpt = re.search(r"“(.*)”", line).group(1).strip("… ")
+        for piece in excerpt.split(" … "):
+            assert " ".join(piece.split()) in " ".join(by_n[n].text.split()), (piece, n)
+
+
+def test_exclusion_question_says_yes_and_cites_the_eu_and_uk_laws(assistant):
+    answer = assistant.ask(
+        "Must a contracting authority exclude a bidder convicted of forced labour?"
+    )
+    assert answer.supported, answer.answer
+    verdict = _short_answer(answer)[0]
+    assert verdict.startswith("Yes, mandatory under:"), verdict
+    cited = {(c.doc_id, c.locator) for c in answer.citations}
+    assert any(d == "eu-directive-2014-24" and "57(1)(f)" in loc for d, loc in cited), cited
+    assert any(d == "uk-procurement-act-2023" for d, _ in cited), cited
+    eu = next(c for c in answer.citations if "57(1)(f)" in c.locator)
+    assert f"[{eu.n}]" in verdict  # the yes rests on the article that says it
+
+
+def test_french_scope_question_states_the_employee_threshold(assistant):
+    answer = assistant.ask("Quelles entreprises sont soumises au devoir de vigilance ?")
+    assert answer.supported and answer.language == "fr"
+    assert "5 000" in answer.answer and "10 000" in answer.answer, answer.answer
+    assert answer.answer.startswith("En bref :"), answer.answer[:80]
+
+
+def test_cited_cards_show_status_check_date_and_unverified_notes(assistant):
+    from assistant.core import format_answer
+
+    answer = assistant.ask(
+        "Under Australia's Modern Slavery Act 2018, who approves and signs the annual statement?"
+    )
+    au = [c for c in answer.citations if c.doc_id == "au-modern-slavery-act-2018"]
+    assert au and all(c.checked == "2026-11-29" for c in au), answer.citations
+    assert "status checked 2026-11-29" in format_answer(answer)
+    # Point 2 (ss. 13-14) cites s. 13, which a note says was not checked for its deadline.
+    noted = next(c for c in au if c.caveats)
+    assert any("s. 13" in note for note in noted.caveats), noted.caveats
+    assert "Not verified by the knowledge base's editors" in answer.answer
+    assert f"[{noted.n}] {noted.caveats[0]}" in answer.answer

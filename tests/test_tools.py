@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from assistant.answer import MARKER
 from assistant.cli import main
-from assistant.sources import Source, cite
+from assistant.sources import cite
 from assistant.tools import brief as brief_mod
 from assistant.tools import compare as compare_mod
 from assistant.tools import gap as gap_mod
@@ -240,17 +240,42 @@ def test_gap_exports_markdown_and_docx(measures, tmp_path):
     md = gap_mod.export_report(report, tmp_path / "r.md").read_text(encoding="utf-8")
     for group in report.missing:
         assert f"### {group.label}" in md
-    assert all(mid in md for mid in report.missing_ids)
+    missing = [m for g in report.missing for m in g.measures]
+    assert all(f"#### {m.title}" in md for m in missing)
     path = gap_mod.export_report(report, tmp_path / "r.docx")
-    headings = [
-        p.text for p in docx.Document(path).paragraphs if p.style.name.startswith("Heading")
-    ]
+    doc = docx.Document(path)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert report.missing[0].label in headings
-    body = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    assert [h for h in headings if h in {m.title for m in missing}] == [m.title for m in missing]
+    body = "\n".join(p.text for p in doc.paragraphs)
     first = report.missing[0].measures[0]
     assert first.what.source.locator in body
     if first.examples:
         assert first.examples[0].source.locator in body
+    # Cited sources are links a reader can follow from the Word file.
+    urls = [r.url for m in missing for r in m.recommended_by] + [
+        ex.source.url for m in missing for ex in m.examples
+    ]
+    assert_docx_is_handed_on(doc, "en", urls)
+
+
+def test_gap_reports_name_measures_by_title_never_by_id(measures, tmp_path):
+    """A delegation reads titles and locators; the ids are for programs (the JSON)."""
+    import docx
+
+    ids = [m.id for m in measures]
+    report = gap_mod.gap_analysis(ids[:2])
+    assert [m.title for m in report.in_place] == [gap_mod._heading_title(m) for m in measures[:2]]
+    md = gap_mod.export_report(report, tmp_path / "r.md").read_text(encoding="utf-8")
+    doc = docx.Document(gap_mod.export_report(report, tmp_path / "r.docx"))
+    visible = "\n".join(p.text for p in doc.paragraphs)
+    for text in (md, visible):
+        assert not [i for i in ids if i in text]
+        assert "Measures in place" in text
+        assert all(m.title in text for m in report.in_place)
+    assert "measure-" not in visible  # not even an id of a record that is not a measure
+    data = json.dumps(asdict(report))
+    assert all(mid in data for mid in ids)  # the JSON keeps them
 
 
 def test_checklist_and_reading_measure_ids(measures, tmp_path):
@@ -263,80 +288,7 @@ def test_checklist_and_reading_measure_ids(measures, tmp_path):
     assert gap_mod.read_measure_ids(tmp_path / "b.json") == ["measure-a", "measure-b"]
 
 
-# -- quiz -----------------------------------------------------------------------------------
-
-
-def test_quiz_pairs_are_points_with_citations():
-    corpus = load_corpus()
-    quiz = quiz_mod.make_quiz(instruments=[UK], n=5)
-    assert len(quiz.pairs) == 5
-    card = corpus.get(UK)
-    texts = {p.locator: p.text for p in card.points}
-    for pair in quiz.pairs:
-        assert pair.source.doc_id == UK and pair.source.url == card.url
-        assert pair.source.locator in texts
-        assert (
-            texts[pair.source.locator].lower() in pair.answer.lower()
-        )  # the answer is the point itself
-        assert pair.question.startswith("UK Modern Slavery Act:") and pair.verified is None
-    assert quiz.pairs[0].question == "UK Modern Slavery Act: who must comply?"
-    assert "36 million" in quiz.pairs[0].answer
-    again = quiz_mod.make_quiz(instruments=[UK], n=5)
-    assert [p.question for p in again.pairs] == [p.question for p in quiz.pairs]
-    assert len(quiz_mod.make_quiz(instruments=[UK], n=500).pairs) == len(card.points)
-
-
-def test_quiz_topic_selection_and_errors():
-    corpus = load_corpus()
-    quiz = quiz_mod.make_quiz(topics=["recruitment-fees"], instruments=["de-lksg-2021"], n=12)
-    assert quiz.pairs[0].source.doc_id == "de-lksg-2021"
-    for pair in quiz.pairs[1:]:
-        card = corpus.get(pair.source.doc_id)
-        assert pair.source.doc_id == "de-lksg-2021" or "recruitment-fees" in card.topics
-    assert len({p.source.doc_id for p in quiz.pairs}) > 1
-    with pytest.raises(ValueError, match="no-such-card"):
-        quiz_mod.make_quiz(instruments=["no-such-card"])
-    with pytest.raises(ValueError, match="no-such-topic"):
-        quiz_mod.make_quiz(topics=["no-such-topic"])
-
-
-def test_anki_file_is_two_escaped_semicolon_fields(tmp_path):
-    quiz = quiz_mod.make_quiz(instruments=[UK], n=3)
-    quiz.pairs.append(
-        quiz_mod.QAPair(
-            "A & B <x>?", 'Say "yes"; then stop.', Source(UK, "UK MSA", "point 1"), "generic"
-        )
-    )
-    path = quiz_mod.export_quiz(quiz, tmp_path / "deck.csv", anki=True)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[:2] == ["#separator:semicolon", "#html:true"]
-    rows = list(csv.reader(lines[2:], delimiter=";"))
-    assert len(rows) == 4 and all(len(r) == 2 for r in rows)
-    assert rows[0][0] == quiz.pairs[0].question
-    assert "point 2 (s. 54(2); SI 2015/1833)" in rows[0][1] and "<br><small>" in rows[0][1]
-    assert rows[3][0] == "A &amp; B &lt;x&gt;?"
-    assert rows[3][1].startswith("Say &quot;yes&quot;; then stop.")
-    plain = quiz_mod.export_quiz(quiz, tmp_path / "quiz.csv")
-    with plain.open(encoding="utf-8-sig", newline="") as fh:
-        table = list(csv.reader(fh))
-    assert table[0][:4] == ["Question", "Answer", "Source", "Locator"] and len(table) == 5
-
-
-def test_quiz_markdown_and_docx(tmp_path):
-    import docx
-
-    quiz = quiz_mod.make_quiz(instruments=[UK], n=3)
-    md = quiz_mod.export_quiz(quiz, tmp_path / "q.md").read_text(encoding="utf-8")
-    assert md.count("*Source: UK Modern Slavery Act (2015 c. 30), point ") == 3
-    path = quiz_mod.export_quiz(quiz, tmp_path / "q.docx")
-    doc = docx.Document(path)
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert quiz.pairs[0].question in text and quiz.pairs[0].source.locator in text
-    # Questions to hand out first, then a separate answer key: no answer before the key.
-    head, key = text.split("Answer key", 1)
-    assert all(p.question in head and p.answer not in head for p in quiz.pairs)
-    assert all(p.answer in key for p in quiz.pairs)
-    assert_docx_is_handed_on(doc, "en", [p.source.url for p in quiz.pairs])
+# -- quiz: the pure tool is tested in tests/test_quiz.py; verification and the CLI below ---------
 
 
 def assert_docx_is_handed_on(doc, lang: str, urls: list[str]) -> None:
@@ -425,6 +377,92 @@ def test_brief_numbers_citations_across_the_pack(assistant, tmp_path):
     assert_docx_is_handed_on(doc, "en", [s.url for s in pack.sources])
 
 
+@pytest.fixture(scope="module")
+def pack(assistant):
+    """Two answered questions and one the sources do not cover."""
+    questions = [
+        brief_mod.BriefQuestion("1", "Which companies must publish a modern slavery statement?"),
+        brief_mod.BriefQuestion("2", "Which companies are covered by the German LkSG?"),
+        brief_mod.BriefQuestion("3", "What is the boiling point of mercury?"),
+    ]
+    built = brief_mod.build_brief(assistant, questions)
+    assert [i.supported for i in built.items] == [True, True, False]
+    return built
+
+
+def test_brief_docx_opens_with_contents_and_an_executive_summary(pack, tmp_path):
+    import re
+
+    import docx
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(brief_mod.export_brief(pack, tmp_path / "pack.docx"))
+    paras = doc.paragraphs
+    texts = [p.text for p in paras]
+    # A Word contents field over the headings, under a "Contents" title...
+    field_at = next(i for i, p in enumerate(paras) if p._p.findall(".//" + qn("w:instrText")))
+    instr = "".join(t.text for t in paras[field_at]._p.iter(qn("w:instrText")))
+    assert instr.startswith("TOC ") and texts[field_at - 1] == "Contents"
+    # ...then the same contents as text, for a reader whose Word never updates the field.
+    sections = ["Executive summary", *(f"{i.label} {i.question}" for i in pack.items), "Sources"]
+    assert texts[field_at + 1 : field_at + 1 + len(sections)] == sections
+    assert [p.text for p in paras if p.style.name.startswith("Heading")] == sections
+    # The executive summary: each question, then its answer's first cited statement(s).
+    start = texts.index("Executive summary", field_at + len(sections)) + 2
+    shown = {}
+    for para in paras[start : start + len(pack.items)]:
+        question, summary = para.text.split("\n", 1)
+        assert para.runs[0].bold and para.runs[0].text == question
+        shown[question] = summary
+    end = texts.index("Sources", start)
+    listed = {int(m.group(1)) for t in texts[end:] if (m := re.match(r"\[(\d+)\] ", t))}
+    assert listed == {s.n for s in pack.sources}
+    for item in pack.items:
+        summary = shown[f"{item.label} {item.question}"]
+        if not item.supported:
+            assert summary == "Not covered by the sources." and not MARKER.search(summary)
+            continue
+        numbers = {int(n) for n in MARKER.findall(summary)}
+        assert numbers and numbers <= set(item.citations) <= listed  # resolve to the list
+        statements = re.findall(r".+?\[\d+\](?=\s|$)", summary)
+        assert "".join(statements).replace(" ", "") == summary.replace(" ", "")
+        assert all(s.strip() in item.answer for s in statements)  # quoted, not written anew
+    assert_docx_is_handed_on(doc, "en", [s.url for s in pack.sources])
+
+    md = brief_mod.to_markdown(pack)
+    assert md.index("## Contents") < md.index("## Executive summary") < md.index("## 1 ")
+    contents = md.split("## Contents", 1)[1].split("## Executive summary", 1)[0]
+    assert [line[2:] for line in contents.splitlines() if line.startswith("- ")] == sections
+    for item in pack.items:
+        assert f"- **{item.label} {item.question}** {item.summary}\n" in md
+        assert item.summary == shown[f"{item.label} {item.question}"]
+
+
+def test_print_view_html_links_every_source(pack, tmp_path):
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids, self.tags = [], set(), set()
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            self.tags.add(tag)
+            self.hrefs += [attrs["href"]] if "href" in attrs else []
+            self.ids |= {attrs["id"]} if "id" in attrs else set()
+
+    page = brief_mod.export_brief(pack, tmp_path / "pack.html").read_text(encoding="utf-8")
+    found = Links()
+    found.feed(page)
+    assert {s.url for s in pack.sources} <= set(found.hrefs)
+    refs = [h for h in found.hrefs if h.startswith("#")]
+    assert {f"#src-{n}" for i in pack.items for n in i.citations} <= set(refs)
+    assert all(h[1:] in found.ids for h in refs)  # every internal link lands somewhere
+    assert "@page" in page and "A4" in page
+    assert not found.tags & {"script", "link", "img", "iframe"}  # nothing from elsewhere
+
+
 def test_guiding_questions_in_three_languages():
     en = brief_mod.guiding_questions("en")
     assert len(en) == 13, "guiding questions (a)-(m) must be bundled"
@@ -492,6 +530,28 @@ def test_cli_gap(cli, measures, tmp_path):
     assert measures[0].id in listing.output
 
 
+def test_cli_gap_help_says_how_to_write_a_have_file(cli, measures, tmp_path):
+    """The help names the format and where the ids come from; its example ids are real, and
+    a file written that way, with ids copied from --list, is read as the help says."""
+    import re
+
+    shown = cli("gap", "--help").output
+    assert "vigilance gap --list" in shown and "one id per line" in shown
+    assert "'#'" in shown and "JSON list" in shown
+    example_ids = set(re.findall(r"measure-[a-z0-9-]+", shown))
+    assert example_ids and example_ids <= {m.id for m in measures}
+    listed = re.findall(r"^\s+(measure-[a-z0-9-]+)\s", cli("gap", "--list").output, re.M)
+    assert listed == [m.id for m in measures]
+    have = tmp_path / "our-measures.txt"
+    have.write_text(
+        f"# Measures in place\n{listed[0]}   # since 2019\n\n{listed[-1]}\n", encoding="utf-8"
+    )
+    data = json.loads(cli("gap", "--have", str(have), "--json").output)
+    assert [m["id"] for m in data["in_place"]] == [listed[0], listed[-1]]
+    missing = [m["id"] for g in data["missing"] for m in g["measures"]]
+    assert len(missing) == len(measures) - 2 and listed[0] not in missing
+
+
 def test_cli_quiz(cli, tmp_path):
     out = tmp_path / "deck.csv"
     result = cli("quiz", "--instrument", "de-lksg-2021", "-n", "4", "--anki", "--out", str(out))
@@ -522,6 +582,12 @@ def test_cli_brief(cli, tmp_path):
     assert (
         "## 1 Who must publish" in md and "## 2 What does the LkSG require?" in md and "[1]" in md
     )
+    printable = tmp_path / "pack.html"
+    args = ("brief", "--questions", str(questions), "--store", cli.store, "--no-llm")
+    assert cli(*args, "--out", str(printable)).exit_code == 0
+    page = printable.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<h2>2 What does the LkSG require?</h2>" in page
+    assert 'href="https://www.legislation.gov.uk/' in page
     guiding = cli("brief", "--lang", "fr", "--store", cli.store, "--no-llm")
     expected = brief_mod.guiding_questions("fr")
     assert guiding.exit_code == 0 and guiding.output.count("\n## (") == len(expected)

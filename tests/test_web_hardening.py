@@ -279,7 +279,9 @@ def test_ask_api_names_sources_by_their_place_in_the_uploads_folder(tmp_path):
         language="en",
         citations=[Citation(n=1, source_path=str(settings.uploads_dir / "notice.txt"))],
     )
-    assistant = SimpleNamespace(settings=settings, ask=lambda question, filters=None, as_of=None: answer)
+    assistant = SimpleNamespace(
+        settings=settings, ask=lambda question, filters=None, as_of=None: answer
+    )
     record = AskHandlers(assistant).api("Which suppliers must list their agencies?")
     assert record["citations"][0]["source_path"] == "notice.txt"
     assert str(tmp_path) not in str(record)

@@ -239,3 +239,113 @@ def test_app_has_the_elements_and_api_users_rely_on(settings):
     }
     assert public == {"ask", "upload", "remove", "gap", "brief", "quiz", "compare"}
     app.vigilance_worker.shutdown()
+
+
+def hostile_compare_table():
+    """One real card's row with a hostile point and an Australian, non-legal card's facts."""
+    from assistant.tools.compare import compare_table
+
+    table = compare_table({"id": "uk-modern-slavery-act-2015"})
+    row = table.rows[0]
+    cells = row.cells
+    cells["jurisdiction"].value = "AU"
+    cells["status"].value = "not applicable (as of 2025-01-01)"
+    cells["obligation"].value = "Suppliers list agencies <script>alert(1)</script>"
+    cells["obligation"].source.text = "Suppliers list agencies <script>alert(1)</script> in full."
+    return table
+
+
+def test_compare_table_is_escaped_html_with_names_and_sources():
+    from assistant.web.compare import entry_html, table_html
+
+    table = hostile_compare_table()
+    row = table.rows[0]
+    html = table_html(table)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert ">Australia<" in html and ">AU<" not in html  # AU is Australia, shown by name
+    assert ">—<" in html and "not applicable" not in html  # no legal status: a dash
+    locator = row.cells["covered"].source.locator
+    assert f"[{locator}]" in html  # every text cell ends with the point it comes from
+    assert html.count("<th ") == 11 and 'data-card="uk-modern-slavery-act-2015"' in html
+
+    entry = entry_html(row, table.as_of)
+    assert "<script>" not in entry and "alert(1)&lt;/script&gt; in full." in entry
+    assert f"Source: UK Modern Slavery Act (2015 c. 30), {locator}" in entry
+    assert "Main obligation" in entry and "Australia" in entry
+
+
+def test_jurisdictions_are_shown_by_name():
+    assert render.jurisdiction_label("AU") == "Australia"
+    assert render.jurisdiction_label("AFUNION") == "African Union"
+    assert render.jurisdiction_label("jp") == "Japan"  # any ISO code the assistant knows
+    assert render.jurisdiction_label("XYZ") == "XYZ"  # an unknown code stays as typed
+    assert render.jurisdiction_choices(["UN", "AU", "AFUNION", ""]) == [
+        ("African Union", "AFUNION"),
+        ("Australia", "AU"),
+        ("United Nations", "UN"),
+    ]
+
+
+def test_library_table_by_title_searchable_and_id_last():
+    from assistant.web.library import HEADERS, library_table
+
+    docs = [
+        {"doc_id": "un-1", "title": "Zeta resolution", "jurisdiction": "UN", "type": "resolution"},
+        {
+            "doc_id": "au-toolkit",
+            "title": "Procurement toolkit on modern slavery",
+            "short_title": "Australian procurement toolkit",
+            "jurisdiction": "AU",
+            "type": "toolkit",
+            "status": "not applicable",
+            "year": 2020,
+            "passages": 4,
+        },
+    ]
+    rows = library_table(docs)
+    assert HEADERS[0] == "Title" and HEADERS[-1] == "Id"
+    assert [r[0] for r in rows] == ["Australian procurement toolkit", "Zeta resolution"]
+    assert rows[0][1:5] == ["Australia", "toolkit", 2020, "—"] and rows[0][-1] == "au-toolkit"
+    assert [r[-1] for r in library_table(docs, "australia")] == ["au-toolkit"]
+    assert [r[-1] for r in library_table(docs, "United Nations")] == ["un-1"]
+    assert [r[-1] for r in library_table(docs, "TOOLKIT slavery")] == ["au-toolkit"]
+    assert library_table(docs, "penguins") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "year"), [("", None), (None, None), (0, None), ("2024", 2024), (2019.0, 2019)]
+)
+def test_upload_year_is_empty_or_a_year(typed, year):
+    from assistant.web.library import typed_year
+
+    assert typed_year(typed) == year
+
+
+@pytest.mark.parametrize("typed", ["20x4", "24", "2024.5", "nan"])
+def test_upload_year_that_is_not_a_year_is_refused(typed):
+    from assistant.web.library import typed_year
+
+    with pytest.raises(ValueError, match="type a year such as 2024"):
+        typed_year(typed)
+
+
+def test_the_short_answer_is_boxed_and_card_notes_follow_the_passage():
+    from assistant.web import render
+
+    answer = {
+        "supported": True,
+        "answer": "In short:\nYes, mandatory under: Act <b> (s. 1) [1].\n\nWhat the sources say:\n"
+        "- 1. Duty (s. 1): buyers must exclude. [1]",
+        "citations": [{"n": 1, "passage_id": "p", "doc_id": "d", "title": "Act"}],
+    }
+    page = render.answer_body(answer, 0)
+    box = page[page.index('<div class="vg-short">') : page.index("</div>")]
+    assert "In short:" in box and "Yes, mandatory under: Act &lt;b&gt;" in box
+    assert "<li>1. Duty (s. 1): buyers must exclude." in page  # quotations stay a list
+    notes = render.CardNotes(
+        "2026-11-29", ["Section 1 <not> checked."], ["Section 1 <not> checked.", "Other."]
+    )
+    view = render.passage({"id": "p", "text": "t", "meta": {"title": "Act"}}, [], notes)
+    assert "status checked 2026-11-29" in view
+    assert "Not verified for this point" in view and "Section 1 &lt;not&gt; checked." in view
+    assert "Other points of this card not verified (1)" in view and view.count("Section 1") == 1

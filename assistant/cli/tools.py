@@ -62,13 +62,18 @@ def compare(jurisdiction, types, topic, binding, status, instrument, out, as_jso
 @click.option(
     "--have",
     type=click.Path(exists=True, dir_okay=False),
-    help="Measure ids already in place: one per line, or a JSON list.",
+    help="File of the measures already in place, by the ids 'vigilance gap --list' shows: "
+    "one id per line ('#' starts a comment, blank lines are skipped) or a JSON list of ids. "
+    "Without it, every measure counts as missing.",
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx report.")
 @click.option(
-    "--list", "list_only", is_flag=True, help="List the measures (the checklist) and exit."
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="List the measures by theme, with the id to put in a --have file, and exit.",
 )
-@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (with measure ids).")
 @as_of_option
 def gap(have, out, list_only, as_json, as_of) -> None:
     """Gap analysis: the recommended measures not yet in place, by theme, with who recommends
@@ -79,6 +84,15 @@ def gap(have, out, list_only, as_json, as_of) -> None:
       vigilance gap --list
       vigilance gap --have our-measures.txt
       vigilance gap --have our-measures.json --out report.docx
+
+    \b
+    A --have file names the measures in place by their ids, as 'vigilance gap --list'
+    prints them. our-measures.txt, one id per line:
+      # Measures in place (text after '#' is ignored)
+      measure-modern-slavery-statements       # reporting duty since 2019
+      measure-mandatory-exclusion-convictions
+    or our-measures.json, a JSON list:
+      ["measure-modern-slavery-statements", "measure-mandatory-exclusion-convictions"]
     """
     from assistant.tools.gap import (
         THEMES,
@@ -91,10 +105,13 @@ def gap(have, out, list_only, as_json, as_of) -> None:
     )
 
     if list_only:
-        for theme, items in measures_by_theme().items():
-            click.echo(f"{THEMES.get(theme, theme)}:")
+        checklist = measures_by_theme()
+        width = max((len(m.id) for items in checklist.values() for m in items), default=0)
+        click.echo("Measure ids for a --have file (one per line), by theme:")
+        for theme, items in checklist.items():
+            click.echo(f"\n{THEMES.get(theme, theme)}:")
             for item in items:
-                click.echo(f"  {item.id}  {item.title}")
+                click.echo(f"  {item.id:<{width}}  {item.title}")
         return
     try:
         ids = read_measure_ids(have) if have else []
@@ -121,7 +138,12 @@ def gap(have, out, list_only, as_json, as_of) -> None:
     help="Language of the guiding questions and of the pack's headings.",
 )
 @click.option("--title", default=None, help="Title of the pack.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write a .md or .docx pack.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Write the pack: .docx (Word), .md (Markdown) or .html (a print view: open it in a "
+    "browser and print, or save as PDF).",
+)
 @click.option("--no-llm", is_flag=True, help="Extractive answers even if VIGILANCE_LLM is set.")
 @click.option("--json", "as_json", is_flag=True, help="The pack as JSON.")
 @store_option
@@ -134,6 +156,7 @@ def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
       vigilance brief --out pack.docx
       vigilance brief --lang fr --out dossier.docx
       vigilance brief --questions my-questions.txt --out pack.md
+      vigilance brief --out pack.html        # to print, or to save as PDF from a browser
     """
     from assistant.tools.brief import build_brief, export_brief, read_questions, to_markdown
 
@@ -158,6 +181,27 @@ def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
     "-n", "n", default=10, show_default=True, type=click.IntRange(min=1), help="Number of pairs."
 )
 @click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the questions and answers (answers from the cards' own translations).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["recall", "application", "mixed"]),
+    default="recall",
+    show_default=True,
+    help="recall: figures, dates, who must do what; application: short cases; mixed: both.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Shuffle the questions; the same seed gives the same set again.",
+)
+@click.option("--shuffle", is_flag=True, help="Shuffle with a new seed (printed, to reuse).")
+@click.option(
     "--verify",
     is_flag=True,
     help="Keep only pairs whose question the assistant answers from the same card.",
@@ -168,24 +212,34 @@ def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write a .csv, .md or .docx file.")
 @click.option("--json", "as_json", is_flag=True, help="The pairs as JSON.")
 @store_option
-def quiz(topic, instrument, n, verify, anki, out, as_json, store) -> None:
-    """Training Q&A: question-answer pairs drawn from the instrument cards, each answer
-    with its citation.
+def quiz(
+    topic, instrument, n, lang, level, seed, shuffle, verify, anki, out, as_json, store
+) -> None:
+    """Training Q&A: questions a trainer can use, each answered by a card point with its
+    citation; questions first, then the answer key, in .md and .docx files.
 
     \b
     Examples:
       vigilance quiz --topic due-diligence -n 10 --out quiz.docx
+      vigilance quiz --topic due-diligence --lang fr --level application --out quiz.docx
       vigilance quiz --instrument de-lksg-2021 --instrument fr-loi-vigilance-2017 --out quiz.csv
-      vigilance quiz --topic exclusion-debarment --anki --out deck.csv
+      vigilance quiz --topic exclusion-debarment --seed 7 --anki --out deck.csv
       vigilance quiz --topic recruitment-fees --verify
     """
+    import random
+
     from assistant.tools.quiz import export_quiz, make_quiz, to_markdown
 
     if anki and not out:
         raise click.UsageError("--anki needs --out FILE.csv")
+    if shuffle and seed is None:
+        seed = random.SystemRandom().randint(1, 99_999)
+        click.echo(f"Shuffled with seed {seed} (--seed {seed} gives this set again).", err=True)
     assistant = open_assistant(store, True) if verify else None
     try:
-        result = make_quiz(topic, instrument, n=n, assistant=assistant)
+        result = make_quiz(
+            topic, instrument, n=n, assistant=assistant, lang=lang, level=level, seed=seed
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if not result.pairs:

@@ -3,11 +3,15 @@ citations numbered across the whole pack and one consolidated list of sources.
 
 The questions are the Working Group's guiding questions (a)-(m) (``guiding-question``
 records, in English, French or Spanish) or the user's own, one per line in a text file.
+
+A pack opens with its contents and an executive summary: for each question, the first
+cited statement(s) of its answer, quoted with their citation markers (nothing written anew).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +21,13 @@ from assistant.answer import MARKER, Answer, Citation
 from assistant.messages import message
 from assistant.retrieval import QuestionError
 from assistant.sources import cite
-from assistant.tools.export import add_link, export_by_suffix, new_docx, write_markdown
+from assistant.tools.export import (
+    add_link,
+    add_toc_field,
+    export_by_suffix,
+    new_docx,
+    write_markdown,
+)
 from assistant.tools.records import Corpus, load_corpus
 
 LANGS = ("en", "fr", "es")
@@ -39,6 +49,21 @@ LABELS: dict[str, dict[str, str]] = {
         "fuente, que figura al final.",
     },
     "question": {"en": "Question", "fr": "Question", "es": "Pregunta"},
+    "contents": {"en": "Contents", "fr": "Sommaire", "es": "Índice"},
+    "toc_hint": {
+        "en": "Table of contents with page numbers: in Word, right-click here and choose "
+        "Update Field.",
+        "fr": "Table des matières avec numéros de page : dans Word, cliquez ici avec le bouton "
+        "droit et choisissez Mettre à jour les champs.",
+        "es": "Índice con números de página: en Word, haga clic aquí con el botón derecho y "
+        "elija Actualizar campos.",
+    },
+    "summary": {"en": "Executive summary", "fr": "Résumé", "es": "Resumen ejecutivo"},
+    "summary_intro": {
+        "en": "The first statements of each answer, quoted with their sources.",
+        "fr": "Les premières affirmations de chaque réponse, citées avec leurs sources.",
+        "es": "Las primeras afirmaciones de cada respuesta, citadas con sus fuentes.",
+    },
     "sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
     "not_covered": {
         "en": "Not covered by the sources.",
@@ -57,7 +82,9 @@ def label(key: str, lang: str) -> str:
 class Asker(Protocol):
     """Anything with ``Assistant.ask``'s signature (the real Assistant, or a stub in the app)."""
 
-    def ask(self, question: str, filters: Any = None, conversation: Any = None) -> Answer: ...
+    def ask(
+        self, question: str, filters: Any = None, conversation: Any = None, across: bool = False
+    ) -> Answer: ...
 
 
 @dataclass
@@ -75,6 +102,7 @@ class BriefItem:
     supported: bool
     citations: list[int] = field(default_factory=list)
     record_id: str = ""
+    summary: str = ""  # the answer's first cited statement(s), markers kept
 
 
 @dataclass
@@ -150,10 +178,12 @@ def build_brief(
     items = []
     for i, q in enumerate(questions, 1):
         try:
-            answer = assistant.ask(q.question, filters=filters)
+            # A guiding question asks what States do: answered across instruments.
+            answer = assistant.ask(q.question, filters=filters, across=bool(q.record_id))
         except QuestionError as exc:  # too long or empty: said in the pack, the rest goes on
             shown = q.question if len(q.question) <= 300 else q.question[:300] + "…"
-            items.append(BriefItem(q.label, shown, f"({exc})", False, [], q.record_id))
+            note = f"({exc})"
+            items.append(BriefItem(q.label, shown, note, False, [], q.record_id, note))
         else:
             items.append(answered(q, answer, numbering, lang))
         if progress:
@@ -168,14 +198,65 @@ def answered(q: BriefQuestion, answer: Answer, numbering: _Numbering, lang: str)
     """One question's item: its answer with pack-wide citation numbers, or "not covered"."""
     if answer.supported and answer.citations:
         text, numbers = renumber(answer, numbering)
-        return BriefItem(q.label, q.question, text, True, numbers, q.record_id)
-    return BriefItem(q.label, q.question, label("not_covered", lang), False, [], q.record_id)
+        return BriefItem(q.label, q.question, text, True, numbers, q.record_id, summarize(text))
+    none = label("not_covered", lang)
+    return BriefItem(q.label, q.question, none, False, [], q.record_id, none)
+
+
+# -- the executive summary ----------------------------------------------------------------------
+
+# Where a cited statement ends: a sentence end followed by its markers ("… 2015. [1]") or
+# markers followed by a sentence end ("… (ECOSOC res. 76/7) [1]."). A statement is cut only
+# there, never by a sentence splitter, so an abbreviation ("res.", "art.") cannot split it.
+CLAIM_END = re.compile(
+    r"(?:[.!?…][\"'”’»)]*(?:\s*\[\d+\])+|(?:\s*\[\d+\])+\s*[.!?…;][\"'”’»)]*)(?=\s|$)"
+)
+SUMMARY_CHARS = 360  # a second statement is added only while the two stay this short
+
+
+def cited_statements(text: str) -> list[str]:
+    """The statements of an answer that carry citation markers, in order: the quoted
+    bullets of an extractive answer, else the cited sentences of a written one."""
+    lines = [line.strip() for line in text.splitlines()]
+    bullets = [line[2:].strip() for line in lines if line.startswith("- ") and MARKER.search(line)]
+    if bullets:
+        return bullets
+    found = []
+    for line in lines:
+        if not MARKER.search(line) or MARKER.match(line):
+            continue  # no citation, or a note about a source ("[2] … had been adopted by …")
+        start = 0
+        for end in CLAIM_END.finditer(line):
+            found.append(line[start : end.end()].strip())
+            start = end.end()
+        if MARKER.search(line[start:]):
+            found.append(line[start:].strip())
+    return found
+
+
+def summarize(text: str, max_chars: int = SUMMARY_CHARS) -> str:
+    """One or two cited statements of an answer, quoted whole with their markers. A statement
+    that only repeats a question (ends with "?") is passed over when another one exists."""
+    found = cited_statements(text)
+    statements = [s for s in found if not MARKER.sub("", s).rstrip(" .").endswith("?")] or found
+    picked = statements[:1]
+    if len(statements) > 1 and len(picked[0]) + len(statements[1]) < max_chars:
+        picked.append(statements[1])
+    return " ".join(picked)
+
+
+def contents(brief: Brief) -> list[str]:
+    """The pack's sections in order, questions with their letter or number."""
+    lang = brief.lang
+    questions = [f"{item.label} {item.question}" for item in brief.items]
+    return [label("summary", lang), *questions, label("sources", lang)]
 
 
 # -- output ---------------------------------------------------------------------------------
 
 
 def to_markdown(brief: Brief) -> str:
+    """The pack in Markdown: contents, executive summary, the answers, the sources."""
     lang = brief.lang
     lines = [
         f"# {brief.title}",
@@ -183,6 +264,16 @@ def to_markdown(brief: Brief) -> str:
         f"{label('date', lang)}: {brief.date}",
         "",
         label("intro", lang),
+        "",
+        f"## {label('contents', lang)}",
+        "",
+        *(f"- {entry}" for entry in contents(brief)),
+        "",
+        f"## {label('summary', lang)}",
+        "",
+        label("summary_intro", lang),
+        "",
+        *(f"- **{item.label} {item.question}** {item.summary}" for item in brief.items),
         "",
     ]
     for item in brief.items:
@@ -192,14 +283,33 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def export_docx(brief: Brief, path: str | Path) -> Path:
-    """The pack as a Word document: a heading per question, the answer's bullets as a list."""
-    path = Path(path)
+def _docx_front(doc: Any, brief: Brief) -> None:
+    """Title, date, contents (a Word field and, for readers who never update it, a plain
+    list) and the executive summary."""
     lang = brief.lang
-    doc = new_docx(brief.title, lang)
     doc.add_heading(brief.title, level=0)
     doc.add_paragraph(f"{label('date', lang)}: {brief.date}")
     doc.add_paragraph(label("intro", lang))
+    doc.add_paragraph(label("contents", lang), style="TOC Heading")
+    add_toc_field(doc, label("toc_hint", lang))
+    for entry in contents(brief):
+        doc.add_paragraph(entry)
+    doc.add_heading(label("summary", lang), level=1)
+    doc.add_paragraph(label("summary_intro", lang))
+    for item in brief.items:
+        para = doc.add_paragraph()
+        para.add_run(f"{item.label} {item.question}").bold = True
+        para.add_run().add_break()
+        para.add_run(item.summary)
+
+
+def export_docx(brief: Brief, path: str | Path) -> Path:
+    """The pack as a Word document: contents and executive summary, a heading per question
+    with the answer's bullets as a list, then the numbered sources with their links."""
+    path = Path(path)
+    lang = brief.lang
+    doc = new_docx(brief.title, lang)
+    _docx_front(doc, brief)
     for item in brief.items:
         doc.add_heading(f"{item.label} {item.question}", level=1)
         for line in item.answer.strip().splitlines():
@@ -220,6 +330,10 @@ def export_docx(brief: Brief, path: str | Path) -> Path:
 
 
 def export_brief(brief: Brief, path: str | Path) -> Path:
-    """Write the pack as Markdown (.md) or Word (.docx), chosen by the extension."""
-    md = write_markdown(to_markdown)
-    return export_by_suffix(brief, path, {".md": md, ".markdown": md, ".docx": export_docx})
+    """Write the pack as Markdown (.md), Word (.docx) or a print view (.html), chosen by the
+    extension."""
+    from assistant.tools.printview import to_html  # it reads the pack's types from here
+
+    md, html = write_markdown(to_markdown), write_markdown(to_html)
+    writers = {".md": md, ".markdown": md, ".docx": export_docx, ".html": html, ".htm": html}
+    return export_by_suffix(brief, path, writers)

@@ -149,13 +149,14 @@ def pick_points(points: Iterable[Point]) -> dict[str, Point]:
 
 
 def status_on(card: Record, on: dt.date) -> str:
-    """The card's status on ``on``: from its dated events when it has them."""
+    """The card's status on ``on``: from its dated events when it has them; "" for
+    documents a legal status does not apply to."""
     events, _ = parse_events(card.get("events"))
     if events:
         return f"{state_on(events, on, card.binding == 'yes').label} (on {on.isoformat()})"
-    return card.status + (
-        f" (as of {card.status_as_of})" if card.status and card.status_as_of else ""
-    )
+    if not card.status or card.status.casefold() == "not applicable":
+        return ""  # guidance, toolkits, reports: no legal status to state
+    return card.status + (f" (as of {card.status_as_of})" if card.status_as_of else "")
 
 
 def thresholds_on(card_id: str, facts: list[Fact], on: dt.date) -> str:

@@ -67,3 +67,27 @@ def add_link(paragraph: Any, url: str, text: str | None = None) -> Any:
     link.append(run._r)
     paragraph._p.append(link)
     return link
+
+
+def add_toc_field(doc: Any, hint: str, levels: str = "1-1") -> Any:
+    """A Word table-of-contents field over the headings of ``levels``. Until Word updates it
+    (right-click, Update Field) it shows ``hint``: callers list the contents after it too."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    para = doc.add_paragraph()
+
+    def field_char(kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        para.add_run()._r.append(char)
+
+    field_char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f'TOC \\o "{levels}" \\h \\z \\u'
+    para.add_run()._r.append(instr)
+    field_char("separate")
+    para.add_run(hint).italic = True
+    field_char("end")
+    return para

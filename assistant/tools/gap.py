@@ -3,6 +3,8 @@ recommends each one and where it is already applied — every statement cited.
 
 Input is the set of ``measure`` record ids the user ticks; everything else comes from
 ``corpus/recommendations/measure-*.md`` and the instrument cards they name. No model.
+The reports a reader gets (Markdown, Word) name measures and sources by their titles and
+locators; the ids stay in the JSON output, for programs.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.asof import state_note
 from assistant.sources import Source, cite
 from assistant.tools.examples import example_point
-from assistant.tools.export import export_by_suffix, new_docx, write_markdown
+from assistant.tools.export import add_link, export_by_suffix, new_docx, write_markdown
 from assistant.tools.records import Corpus, Point, Record, load_corpus, shorten
 from indexer.events import parse_events
 
@@ -188,13 +191,15 @@ def missing_measure(
         if rid in corpus.records:
             recommended.append(source_ref(corpus.records[rid]))
         else:
-            problems.append(f"{measure.id}: recommended_by names unknown record {rid!r}")
+            problems.append(f"{_heading_title(measure)}: recommended by an unknown record ({rid})")
     examples = []
     for cid in measure.ids("examples"):
         card = corpus.records.get(cid)
         point = example_point(card, measure) if card else None
         if card is None or point is None:
-            problems.append(f"{measure.id}: example {cid!r} has no card or no points")
+            problems.append(
+                f"{_heading_title(measure)}: example {cid} has no instrument card or no points"
+            )
             continue
         source = card.source(point, text=shorten(point.text))
         source.state = example_state(card, on or dt.date.today())
@@ -281,11 +286,7 @@ def to_markdown(report: GapReport) -> str:
         "",
     ]
     if report.in_place:
-        lines += (
-            ["## Measures in place", ""]
-            + [f"- {m.title} (`{m.id}`)" for m in report.in_place]
-            + [""]
-        )
+        lines += ["## Measures in place", ""] + [f"- {m.title}" for m in report.in_place] + [""]
     lines += ["## Missing measures by theme", ""]
     if not report.missing:
         lines += ["Every measure in the knowledge base is marked as in place.", ""]
@@ -294,8 +295,6 @@ def to_markdown(report: GapReport) -> str:
         for m in group.measures:
             lines += [
                 f"#### {m.title}",
-                "",
-                f"`{m.id}`",
                 "",
                 f"**What it is.** {_sentence(m.what.text)} *[{_cite(m.what.source)}]*",
                 "",
@@ -314,6 +313,17 @@ def to_markdown(report: GapReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _docx_cite(para: Any, ref: Source, brackets: bool = True) -> None:
+    """``[Title, locator — address]`` in italics, the address a real hyperlink."""
+    opening, closing = ("[", "]") if brackets else ("", "")
+    cited = cite(ref, style="short")
+    para.add_run(opening + cited + (" — " if ref.url else "")).italic = brackets
+    if ref.url:
+        add_link(para, ref.url)
+    if closing:
+        para.add_run(closing).italic = True
+
+
 def export_docx(report: GapReport, path: str | Path) -> Path:
     """The report as a Word document with one heading per theme and per measure."""
     path = Path(path)
@@ -326,7 +336,7 @@ def export_docx(report: GapReport, path: str | Path) -> Path:
     if report.in_place:
         doc.add_heading("Measures in place", level=1)
         for m in report.in_place:
-            doc.add_paragraph(f"{m.title} ({m.id})", style="List Bullet")
+            doc.add_paragraph(m.title, style="List Bullet")
     doc.add_heading("Missing measures by theme", level=1)
     for group in report.missing:
         doc.add_heading(group.label, level=2)
@@ -338,16 +348,15 @@ def export_docx(report: GapReport, path: str | Path) -> Path:
                 para = doc.add_paragraph()
                 para.add_run(head).bold = True
                 para.add_run(_sentence(st.text) + " ")
-                para.add_run(f"[{_cite(st.source)}]").italic = True
+                _docx_cite(para, st.source)
             doc.add_paragraph().add_run("Recommended by:").bold = True
             for r in m.recommended_by:
-                doc.add_paragraph(_cite(r), style="List Bullet")
+                _docx_cite(doc.add_paragraph(style="List Bullet"), r, brackets=False)
             if m.examples:
                 doc.add_paragraph().add_run("Examples of jurisdictions applying it:").bold = True
                 for ex in m.examples:
-                    text, where = _example_line(ex)
-                    para = doc.add_paragraph(text + " ", style="List Bullet")
-                    para.add_run(f"[{where}]").italic = True
+                    text, _ = _example_line(ex)
+                    _docx_cite(doc.add_paragraph(text + " ", style="List Bullet"), ex.source)
     doc.save(path)
     return path
 

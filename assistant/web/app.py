@@ -19,6 +19,7 @@ from assistant.web.ask import ask_tab, new_session
 from assistant.web.brief import brief_tab
 from assistant.web.compare import compare_tab
 from assistant.web.gap import gap_tab
+from assistant.web.i18n import LANG_NAMES, LOAD_JS, SWITCH_JS, gradio_i18n, text, ui
 from assistant.web.library import library_tab
 from assistant.web.login import LoginGuard, LoginThrottle, login_notice
 from assistant.web.quiz import quiz_tab
@@ -37,19 +38,39 @@ def load_assistant(settings: Settings) -> Assistant:
     return Assistant(settings, retriever=Retriever(settings, embedder=embedder))
 
 
-def tool_tabs(assistant: Assistant) -> None:
+def tool_tabs(assistant: Assistant, ui_lang: gr.Radio) -> list[gr.Tab]:
     """The four tool tabs, each independent: one that fails to load leaves a notice."""
-    for title, tab_id, builder in (
-        ("Compare", "compare", compare_tab),
-        ("Gap analysis", "gap", gap_tab),
-        ("Briefing pack", "brief", lambda: brief_tab(assistant)),
-        ("Training Q&A", "quiz", lambda: quiz_tab(assistant)),
+    tabs = []
+    for tab_id, builder in (
+        ("compare", lambda: compare_tab(ui_lang)),
+        ("gap", lambda: gap_tab(ui_lang)),
+        ("brief", lambda: brief_tab(assistant, ui_lang)),
+        ("quiz", lambda: quiz_tab(assistant)),
     ):
-        with gr.Tab(title, id=tab_id, elem_id=f"tab-{tab_id}"):
+        with gr.Tab(ui(f"tab.{tab_id}"), id=tab_id, elem_id=f"tab-{tab_id}") as tab:
             try:
                 builder()
             except ImportError as exc:
-                gr.Markdown(f"The {title} tool could not be loaded: `{type(exc).__name__}`.")
+                gr.Markdown(ui("app.tool_unavailable"))
+                gr.Markdown(f"`{type(exc).__name__}`")
+        tabs.append(tab)
+    return tabs
+
+
+def language_switch() -> gr.Radio:
+    """The interface language, at the top of the page: set on load from the browser (or the
+    last choice), changed by the user (``assistant.web.i18n``). Empty until the page has
+    loaded, so that setting it always counts as a change the tabs redraw on."""
+    ui_lang = gr.Radio(
+        [(name, code) for code, name in LANG_NAMES.items()],
+        value=None,
+        label=ui("app.lang"),
+        elem_id="ui-lang",
+        scale=0,
+        min_width=380,
+    )
+    ui_lang.input(None, [ui_lang], None, js=SWITCH_JS, api_visibility="private")
+    return ui_lang
 
 
 def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
@@ -58,19 +79,25 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     worker = IndexWorker(settings, assistant.retriever.embedder)
     documents = assistant.retriever.documents()
     with gr.Blocks(title="Vigilance") as app:
-        gr.Markdown(
-            "## Vigilance\nTrafficking in persons and forced labour in public procurement and "
-            "supply chains: answers that cite their sources, offline."
-        )
+        with gr.Row(equal_height=True):
+            gr.Markdown(ui("app.header"))
+            ui_lang = language_switch()
         session = gr.State(new_session())
         with gr.Tabs(elem_id="tabs"):
-            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
-                f_jur = ask_tab(assistant, session, documents)
-            with gr.Tab("Library", id="library", elem_id="tab-library"):
-                library, table, doc_pick = library_tab(settings, assistant, worker, f_jur)
-            tool_tabs(assistant)
-        app.load(lambda: library.state()[1:], None, [doc_pick, f_jur], api_visibility="private")
-        app.load(lambda: library.state()[0], None, [table], api_visibility="private")
+            with gr.Tab(ui("tab.ask"), id="ask", elem_id="tab-ask") as ask:
+                f_jur = ask_tab(assistant, session, documents, ui_lang)
+            with gr.Tab(ui("tab.library"), id="library", elem_id="tab-library") as lib:
+                library, table, doc_pick = library_tab(settings, assistant, worker, f_jur, ui_lang)
+            tabs = [ask, lib, *tool_tabs(assistant, ui_lang)]
+        # The page renames its tabs only as they are shown: the server names them all anew.
+        ui_lang.change(
+            lambda lang: [gr.Tab(label=text(f"tab.{tab.id}", lang)) for tab in tabs],
+            ui_lang,
+            tabs,
+            api_visibility="private",
+        )
+        app.load(None, None, [ui_lang], js=LOAD_JS, api_visibility="private")
+        app.load(library.loaded, None, [table, doc_pick, f_jur], api_visibility="private")
     app.vigilance_worker = worker  # kept so main() can stop the indexing thread on exit
     return app
 
@@ -106,6 +133,7 @@ def launch(
         footer_links=["api"],
         quiet=True,  # gradio's own banner advises share=True, which Vigilance never wants
         prevent_thread_lock=True,
+        i18n=gradio_i18n(),  # labels in English, French or Spanish (``assistant.web.i18n``)
         **login,
     )
     print(f"Vigilance is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)

@@ -15,6 +15,7 @@ from assistant.core import Assistant
 from assistant.retrieval import QuestionError, check_question
 from assistant.table import make_filters
 from assistant.web import render
+from assistant.web.i18n import LANGS, lang_of, supported, text, ui
 from assistant.web.paths import public_path
 from indexer.language import LANGUAGES
 from indexer.models import DOC_TYPES
@@ -37,6 +38,11 @@ def _year(value: Any) -> int | None:
     return year if year > 0 else None
 
 
+def hint(lang: str = "en") -> str:
+    """What the passage view says once there is an answer, before a source is chosen."""
+    return f'<p class="vg-empty">{render.esc(text("ask.hint", lang))}</p>'
+
+
 def new_session() -> dict[str, Any]:
     return {"turns": [], "conversation": Conversation()}
 
@@ -53,7 +59,17 @@ class AskHandlers:
 
     # Named so as not to take the API name "ask", which belongs to ``api``.
     def submit(
-        self, question, types, juris, binding, year_from, year_to, languages, as_of, session
+        self,
+        question,
+        types,
+        juris,
+        binding,
+        year_from,
+        year_to,
+        languages,
+        as_of,
+        session,
+        request: gr.Request | None = None,
     ):
         session = session or new_session()
         try:
@@ -72,11 +88,21 @@ class AskHandlers:
             question, filters=filters, conversation=session["conversation"], as_of=on
         )
         session["turns"].append({"answer": asdict(answer)})
-        turns = session["turns"]
-        hint = '<p class="vg-empty">Choose a source to read the passage in full.</p>'
-        return render.transcript(turns), render.sources(turns), hint, session, ""
+        turns, lang = session["turns"], lang_of(request)
+        return render.transcript(turns, lang), render.sources(turns, lang), hint(lang), session, ""
 
-    def show_passage(self, session, evt: gr.EventData):
+    @staticmethod
+    def relabel(lang, session, shown, drawn):
+        """The conversation, its sources and the passage view's hint (``shown``: what the
+        view holds) again, in the interface language just chosen, unless ``drawn`` in it."""
+        lang, turns = supported(lang), (session or {}).get("turns", [])
+        if lang == drawn:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        still_hint = shown in {hint(other) for other in LANGS}
+        again = hint(lang) if still_hint else gr.skip()
+        return render.transcript(turns, lang), render.sources(turns, lang), again, lang
+
+    def show_passage(self, session, evt: gr.EventData, request: gr.Request | None = None):
         data = getattr(evt, "_data", None) or {}
         turns = (session or {}).get("turns", [])
         try:
@@ -88,17 +114,19 @@ class AskHandlers:
         retriever.refresh()
         table = retriever.table  # one snapshot: the indexer may swap in a new table meanwhile
         rec = table.get(cite["passage_id"])
+        lang = lang_of(request)
         if rec is None:
-            return render.lines(
-                [], "This passage is no longer in the knowledge base (its document was removed)."
-            )
+            return render.lines([], text("ask.passage_gone", lang))
         as_dict = lambda r: {"id": r.id, "text": r.text, "meta": r.meta}  # noqa: E731
         context = table.neighbours(cite["passage_id"], 1, 1)
-        return render.passage(as_dict(rec), [as_dict(r) for r in context])
+        facts = retriever.facts(str(rec.meta.get("doc_id", "")))
+        notes = render.CardNotes(facts.checked, list(cite.get("caveats") or []), facts.unverified)
+        return render.passage(as_dict(rec), [as_dict(r) for r in context], notes, lang)
 
     @staticmethod
-    def clear():
-        return render.transcript([]), render.sources([]), "", new_session()
+    def clear(request: gr.Request | None = None):
+        lang = lang_of(request)
+        return render.transcript([], lang), render.sources([], lang), "", new_session()
 
     def api(self, question: str, filters: dict | None = None, as_of: str = "") -> dict:
         """Answer a question; ``filters`` as in ``vigilance ask`` (type, jurisdiction,
@@ -122,29 +150,42 @@ class AskHandlers:
 def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:
     """Type, jurisdiction, binding, years, language and the date, in the order ``submit``
     takes them."""
-    with gr.Accordion("Filters", open=False, elem_id="ask-filters"):
+    binding_labels = ("common.any", "filter.binding_yes", "filter.binding_no")
+    with gr.Accordion(ui("filter.title"), open=False, elem_id="ask-filters"):
         with gr.Row():
             f_type = gr.Dropdown(
-                list(DOC_TYPES), multiselect=True, label="Type", elem_id="filter-type"
+                list(DOC_TYPES), multiselect=True, label=ui("common.type"), elem_id="filter-type"
             )
             f_jur = gr.Dropdown(
-                jurisdictions(documents),
+                render.jurisdiction_choices(jurisdictions(documents)),
                 multiselect=True,
-                label="Jurisdiction",
+                label=ui("common.jurisdiction"),
                 elem_id="filter-jurisdiction",
             )
             f_lang = gr.Dropdown(
-                list(LANGUAGES), multiselect=True, label="Language", elem_id="filter-language"
+                list(LANGUAGES),
+                multiselect=True,
+                label=ui("common.language"),
+                elem_id="filter-language",
             )
         with gr.Row():
             f_binding = gr.Radio(
-                BINDING_CHOICES, value="any", label="Binding", elem_id="filter-binding"
+                [(ui(k), v) for k, v in zip(binding_labels, BINDING_CHOICES, strict=True)],
+                value="any",
+                label=ui("common.binding"),
+                elem_id="filter-binding",
             )
-            f_from = gr.Number(None, label="From year", precision=0, elem_id="filter-year-from")
-            f_to = gr.Number(None, label="To year", precision=0, elem_id="filter-year-to")
+            # text fields: gradio's number field shows 0 when empty
+            f_from = gr.Textbox(
+                label=ui("filter.from"),
+                placeholder=ui("filter.from_placeholder"),
+                max_lines=1,
+                elem_id="filter-year-from",
+            )
+            f_to = gr.Textbox(label=ui("filter.to"), max_lines=1, elem_id="filter-year-to")
             f_as_of = gr.Textbox(
                 "",
-                label="As of (YYYY-MM-DD, empty: today)",
+                label=ui("filter.as_of"),
                 placeholder=date.today().isoformat(),
                 max_length=10,
                 elem_id="filter-as-of",
@@ -153,9 +194,13 @@ def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:
 
 
 def ask_tab(
-    assistant: Assistant, session: gr.State, documents: list[dict[str, Any]]
+    assistant: Assistant,
+    session: gr.State,
+    documents: list[dict[str, Any]],
+    ui_lang: gr.Radio | None = None,
 ) -> gr.Dropdown:
-    """The tab's layout and events; returns the jurisdiction filter (the Library updates it)."""
+    """The tab's layout and events; returns the jurisdiction filter (the Library updates it).
+    ``ui_lang``, the interface language switch, redraws the conversation when it changes."""
     handlers = AskHandlers(assistant)
     with gr.Row():
         with gr.Column(scale=3):
@@ -169,26 +214,26 @@ def ask_tab(
             )
             with gr.Row():
                 question = gr.Textbox(
-                    label="Question",
-                    placeholder="e.g. Must a public buyer exclude a supplier convicted of forced labour?",
+                    label=ui("ask.question"),
+                    placeholder=ui("ask.placeholder"),
                     elem_id="ask-input",
                     scale=5,
                     lines=2,
                     max_lines=6,
                 )
                 with gr.Column(scale=1, min_width=120):
-                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-submit")
-                    clear_btn = gr.Button("New conversation", elem_id="ask-clear", size="sm")
+                    ask_btn = gr.Button(ui("ask.submit"), variant="primary", elem_id="ask-submit")
+                    clear_btn = gr.Button(ui("ask.clear"), elem_id="ask-clear", size="sm")
             filters = filter_widgets(documents)
         with gr.Column(scale=2):
-            gr.Markdown("### Sources")
+            gr.Markdown(ui("ask.sources"))
             sources = gr.HTML(
                 render.sources([]),
                 elem_id="sources",
                 js_on_load=render.CITE_JS,
                 css_template=render.CSS,
             )
-            gr.Markdown("### Passage")
+            gr.Markdown(ui("ask.passage"))
             passage = gr.HTML("", elem_id="passage-view", css_template=render.CSS, js_on_load=None)
     outputs = [transcript, sources, passage, session, question]
     for trigger in (ask_btn.click, question.submit):
@@ -204,5 +249,13 @@ def ask_tab(
     clear_btn.click(
         handlers.clear, None, [transcript, sources, passage, session], api_visibility="private"
     )
+    if ui_lang is not None:
+        drawn = gr.State("en")  # the language the conversation is drawn in
+        ui_lang.change(
+            handlers.relabel,
+            [ui_lang, session, passage, drawn],
+            [transcript, sources, passage, drawn],
+            api_visibility="private",
+        )
     gr.api(handlers.api, api_name="ask", concurrency_id="ask")
     return filters[1]

@@ -8,7 +8,8 @@ import gradio as gr
 
 from assistant.sources import cite
 from assistant.web import render
-from assistant.web.downloads import download_pair
+from assistant.web.downloads import download_pair, export_dir
+from assistant.web.i18n import LANG_NAMES, lang_of, supported, text, ui
 
 
 def brief_html(brief: Any) -> str:
@@ -24,11 +25,29 @@ def brief_html(brief: Any) -> str:
         for s in brief.sources
     )
     if sources:
-        parts.append(f'<h4>Sources</h4><ul class="vg-sources">{sources}</ul>')
+        heading = render.esc(text("brief.sources", brief.lang))  # the pack's language
+        parts.append(f'<h4>{heading}</h4><ul class="vg-sources">{sources}</ul>')
     return "".join(parts)
 
 
-def brief_tab(assistant: Any) -> None:
+def download_buttons() -> tuple[Any, Any, Any]:
+    """DOCX, Markdown and print view, with a word on the print view."""
+    with gr.Row():
+        buttons = tuple(
+            gr.DownloadButton(ui(key), interactive=False, elem_id=elem_id)
+            for key, elem_id in (
+                ("common.download_docx", "brief-download"),
+                ("common.download_md", "brief-download-md"),
+                ("brief.print", "brief-download-print"),
+            )
+        )
+    gr.Markdown(ui("brief.print_note"))
+    return buttons
+
+
+def brief_tab(assistant: Any, ui_lang: Any = None) -> None:
+    """The tab; the pack's language follows ``ui_lang``, the interface language switch,
+    until another is chosen."""
     from assistant.tools.brief import BriefQuestion, build_brief, export_brief, guiding_questions
 
     def choices(lang: str) -> list[tuple[str, str]]:
@@ -36,30 +55,38 @@ def brief_tab(assistant: Any) -> None:
 
     first = choices("en")
     with gr.Row():
-        lang = gr.Radio(["en", "fr", "es"], value="en", label="Language", elem_id="brief-lang")
+        lang = gr.Radio(
+            [(name, code) for code, name in LANG_NAMES.items()],
+            value="en",
+            label=ui("common.language"),
+            elem_id="brief-lang",
+        )
         source = gr.Radio(
-            [("Guiding questions (a)-(m)", "guiding"), ("My own questions", "own")],
+            [(ui("brief.guiding_source"), "guiding"), (ui("brief.own_source"), "own")],
             value="guiding",
-            label="Questions",
+            label=ui("brief.questions"),
             elem_id="brief-source",
         )
     guiding = gr.CheckboxGroup(
-        first, value=[v for _, v in first], label="Guiding questions", elem_id="brief-guiding"
+        first, value=[v for _, v in first], label=ui("brief.guiding"), elem_id="brief-guiding"
     )
-    own = gr.Textbox(label="My own questions (one per line)", lines=4, elem_id="brief-own")
-    btn = gr.Button("Build briefing pack", variant="primary", elem_id="brief-run")
+    own = gr.Textbox(label=ui("brief.own"), lines=4, elem_id="brief-own")
+    btn = gr.Button(ui("brief.run"), variant="primary", elem_id="brief-run")
     result = gr.HTML("", elem_id="brief-result", js_on_load=None, css_template=render.CSS)
-    with gr.Row():
-        docx_btn = gr.DownloadButton("Download DOCX", interactive=False, elem_id="brief-download")
-        md_btn = gr.DownloadButton(
-            "Download Markdown", interactive=False, elem_id="brief-download-md"
-        )
+    docx_btn, md_btn, print_btn = download_buttons()
 
     def relabel(language):
         opts = choices(language)
         return gr.update(choices=opts, value=[v for _, v in opts])
 
-    def run(language, which, picked, own_text, progress=gr.Progress()):  # noqa: B008 - gradio injects it
+    def run(
+        language,
+        which,
+        picked,
+        own_text,
+        progress=gr.Progress(),  # noqa: B008 - gradio injects it
+        request: gr.Request | None = None,
+    ):
         if which == "own":
             lines = [q.strip() for q in (own_text or "").splitlines() if q.strip()]
             questions = [BriefQuestion(str(i), q) for i, q in enumerate(lines, 1)]
@@ -67,18 +94,31 @@ def brief_tab(assistant: Any) -> None:
             wanted = set(picked or [])
             questions = [q for q in guiding_questions(language) if q.record_id in wanted]
         if not questions:
-            return "<p>Choose at least one question.</p>", gr.skip(), gr.skip()
+            said = render.esc(text("brief.none", lang_of(request)))
+            return f"<p>{said}</p>", gr.skip(), gr.skip(), gr.skip()
         brief = build_brief(
             assistant,
             questions,
             lang=language,
-            progress=lambda done, total: progress(done / total, desc=f"question {done} of {total}"),
+            progress=lambda done, total: progress(
+                done / total, desc=text("brief.progress", lang_of(request), done=done, total=total)
+            ),
         )
-        return (brief_html(brief), *download_pair(export_brief, brief, "vigilance-briefing-pack"))
+        stem = "vigilance-briefing-pack"
+        printable = export_brief(brief, export_dir() / f"{stem}.html")
+        return (
+            brief_html(brief),
+            *download_pair(export_brief, brief, stem),
+            gr.update(value=str(printable), interactive=True),
+        )
 
     lang.change(relabel, lang, guiding, api_visibility="private")
+    if ui_lang is not None:
+        ui_lang.change(supported, ui_lang, lang, api_visibility="private")
     # Typing questions of one's own means using them.
     own.input(
         lambda text: "own" if text.strip() else "guiding", own, source, api_visibility="private"
     )
-    btn.click(run, [lang, source, guiding, own], [result, docx_btn, md_btn], api_name="brief")
+    btn.click(
+        run, [lang, source, guiding, own], [result, docx_btn, md_btn, print_btn], api_name="brief"
+    )

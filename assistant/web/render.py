@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from assistant.answer import MARKER
-from assistant.messages import message
+from assistant.messages import MESSAGES, message
 from assistant.sources import Citation, describe
+from assistant.web.i18n import text
 
 CITATION_FIELDS = {f.name for f in fields(Citation)}
 BINDING = {"yes": "binding", "no": "non-binding"}
@@ -43,10 +44,44 @@ CSS = """
   font: inherit; color: var(--link-text-color);}
 .vg-notcovered {font-weight: 700; color: var(--error-text-color, #b91c1c);}
 .vg-sources li {margin-bottom: .6em;}
+.vg-short {border-left: 4px solid var(--color-accent); background: var(--background-fill-secondary);
+  padding: 0.4em 0.8em; margin: 0.4em 0 0.8em;}
+.vg-short p {margin: 0.25em 0;}
+.vg-caveats {border-left: 4px solid #c77700; background: #fff6e5; color: #3d2a00;
+  padding: 0.4em 0.8em; margin: 0.6em 0;}
+.vg-card-notes {margin: 0.4em 0; font-size: 0.92em;}
 .vg-passage blockquote {white-space: pre-wrap; border-left: 4px solid var(--color-accent);
   margin: .5em 0; padding: .3em .8em;}
 .vg-context {white-space: pre-wrap; color: var(--body-text-color-subdued); margin: .4em 0;}
 .vg-problems li {color: var(--error-text-color, #b91c1c);}
+.vg-cmp-wrap {max-height: 70vh; overflow: auto;}
+table.vg-cmp {width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 0;
+  margin: 0; padding: 0; border: 0; font-family: var(--font); font-size: .88em; line-height: 1.35;}
+table.vg-cmp th, table.vg-cmp td {padding: .45em .5em; vertical-align: top; text-align: left;
+  white-space: normal; overflow-wrap: anywhere; hyphens: auto; font-family: var(--font);
+  border: 0; border-bottom: 1px solid var(--border-color-primary);}
+table.vg-cmp thead th {position: sticky; top: 0; z-index: 1; overflow-wrap: break-word;
+  background: var(--background-fill-secondary); font-weight: 600;}
+table.vg-cmp tbody tr {cursor: pointer;}
+table.vg-cmp tbody tr:hover, table.vg-cmp tbody tr.vg-cmp-on {background: var(--background-fill-secondary);}
+.vg-cmp-open {font: inherit; font-weight: 600; color: var(--link-text-color); text-align: left;
+  background: none; border: 0; padding: 0; cursor: pointer;}
+.vg-cmp-loc {color: var(--body-text-color-subdued);}
+.vg-cmp-entry {border-left: 4px solid var(--color-accent); padding: .2em .9em; margin-top: .6em;}
+.vg-cmp-entry blockquote {white-space: pre-wrap; margin: .2em 0 .8em; padding: 0;}
+#library-table .body-cell, #library-table .body-cell *, #library-table td, #library-table th
+  {font-family: var(--font);}
+#quiz-table .vg-quiz-wrap {max-height: 70vh; overflow-y: auto; overflow-x: hidden;
+  border: 1px solid var(--border-color-primary); border-radius: 6px;}
+#quiz-table table.vg-quiz {width: 100%; table-layout: fixed; border-collapse: separate;
+  border-spacing: 0; margin: 0; font-family: var(--font); font-size: .92em; line-height: 1.4;}
+#quiz-table table.vg-quiz th, #quiz-table table.vg-quiz td {padding: .45em .55em;
+  vertical-align: top; text-align: left; white-space: normal; overflow-wrap: anywhere;
+  font-family: var(--font); border: 0; border-bottom: 1px solid var(--border-color-primary);}
+#quiz-table table.vg-quiz thead th {position: sticky; top: 0; z-index: 1; font-weight: 600;
+  background: var(--background-fill-secondary); overflow-wrap: normal;}
+#quiz-table table.vg-quiz td:nth-child(2) {font-weight: 600;}
+#quiz-table table.vg-quiz td:nth-child(4) {color: var(--body-text-color-subdued); font-size: .9em;}
 """
 
 
@@ -70,11 +105,14 @@ def link(url: str, text: str | None = None) -> str:
     return f'<a href="{esc(href)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
-def binding_label(value: str) -> str:
-    return BINDING.get(value or "", "binding unknown")
+def binding_label(value: str, lang: str = "en") -> str:
+    """The words for a binding value: "binding", "non-binding" or "binding unknown"."""
+    if value in BINDING:
+        return message(f"binding_{value}", lang)
+    return text("render.binding_unknown", lang)
 
 
-def with_markers(text: str, numbers: Iterable[int], turn: int) -> str:
+def with_markers(line: str, numbers: Iterable[int], turn: int, lang: str = "en") -> str:
     """Escaped text whose ``[n]`` markers (for known citations only) are buttons."""
     known = set(numbers)
 
@@ -84,27 +122,43 @@ def with_markers(text: str, numbers: Iterable[int], turn: int) -> str:
             return match.group(0)
         return (
             f'<button type="button" class="vg-cite" data-turn="{turn}" data-n="{n}" '
-            f'title="Show source {n}">[{n}]</button>'
+            f'title="{esc(text("render.show_source", lang, n=n))}">[{n}]</button>'
         )
 
-    return MARKER.sub(button, esc(text))
+    return MARKER.sub(button, esc(line))
 
 
-def answer_body(answer: Mapping[str, Any], turn: int) -> str:
-    """One answer as HTML: lines starting ``- `` become list items, the rest paragraphs."""
+SHORT_HEADINGS = {message("in_short", lang) for lang in ("en", "fr", "es")}
+
+
+def answer_body(answer: Mapping[str, Any], turn: int, lang: str = "en") -> str:
+    """One answer as HTML: the short answer in a box, lines starting ``- `` as list items,
+    the rest paragraphs (``lang``: the interface's, for the citation buttons' tooltips)."""
     numbers = [c["n"] for c in answer.get("citations", [])]
     parts: list[str] = []
     items: list[str] = []
+    short: list[str] | None = None
     for line in str(answer.get("answer", "")).splitlines():
+        if line.strip() in SHORT_HEADINGS:
+            short = [f"<strong>{esc(line.strip())}</strong>"]
+            continue
+        if short is not None:
+            if line.strip():
+                short.append(f"<p>{with_markers(line, numbers, turn, lang)}</p>")
+                continue
+            parts.append('<div class="vg-short">' + "".join(short) + "</div>")
+            short = None
         if not line.strip():
             continue
         if line.startswith("- "):
-            items.append(f"<li>{with_markers(line[2:], numbers, turn)}</li>")
+            items.append(f"<li>{with_markers(line[2:], numbers, turn, lang)}</li>")
             continue
         if items:
             parts.append("<ul>" + "".join(items) + "</ul>")
             items = []
-        parts.append(f"<p>{with_markers(line, numbers, turn)}</p>")
+        parts.append(f"<p>{with_markers(line, numbers, turn, lang)}</p>")
+    if short is not None:
+        parts.append('<div class="vg-short">' + "".join(short) + "</div>")
     if items:
         parts.append("<ul>" + "".join(items) + "</ul>")
     return "".join(parts)
@@ -115,8 +169,8 @@ def not_covered(answer: Mapping[str, Any]) -> str:
     documents as links."""
     lang = str(answer.get("language") or "en")
     closest = answer.get("closest_documents") or []
-    text = str(answer.get("answer", ""))
-    lead = text.splitlines()[0] if closest and text else text
+    said = str(answer.get("answer", ""))
+    lead = said.splitlines()[0] if closest and said else said
     heading = esc(message("not_covered_heading", lang))
     parts = [f'<p class="vg-notcovered">{heading}</p>', f"<p>{esc(lead)}</p>"]
     if closest:
@@ -127,30 +181,30 @@ def not_covered(answer: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def transcript(turns: list[Mapping[str, Any]]) -> str:
-    """The conversation so far, oldest first: each question and its answer."""
+def transcript(turns: list[Mapping[str, Any]], lang: str = "en") -> str:
+    """The conversation so far, oldest first: each question and its answer (the answers in
+    their own language, the rest in the interface's, ``lang``)."""
     if not turns:
-        return (
-            '<p class="vg-empty">Ask a question: every answer cites the passages it rests on.</p>'
-        )
+        return f'<p class="vg-empty">{esc(text("render.empty_transcript", lang))}</p>'
     out = []
     for i, turn in enumerate(turns):
         answer = turn["answer"]
         resolved = answer.get("resolved_question")
-        body = answer_body(answer, i) if answer.get("supported") else not_covered(answer)
+        body = answer_body(answer, i, lang) if answer.get("supported") else not_covered(answer)
+        question = text("render.question", lang, question=answer.get("question", ""))
+        searched = text("render.searched_as", lang, question=resolved) if resolved else ""
         out.append(
-            '<div class="vg-turn">'
-            f'<div class="vg-q">Q: {esc(answer.get("question", ""))}</div>'
-            + (f'<div class="vg-resolved">Searched as: {esc(resolved)}</div>' if resolved else "")
+            f'<div class="vg-turn"><div class="vg-q">{esc(question)}</div>'
+            + (f'<div class="vg-resolved">{esc(searched)}</div>' if resolved else "")
             + f'<div class="vg-a" data-turn="{i}">{body}</div></div>'
         )
     return "".join(out)
 
 
-def citation_line(c: Mapping[str, Any]) -> str:
+def citation_line(c: Mapping[str, Any], lang: str = "en") -> str:
     """``locator — title`` and, below, year, jurisdiction, binding, type, link."""
     src = Citation(**{k: v for k, v in c.items() if k in CITATION_FIELDS})
-    meta = describe(src).replace(", ", " · ") + (f" · {src.type}" if src.type else "")
+    meta = describe(src, lang).replace(", ", " · ") + (f" · {src.type}" if src.type else "")
     pages = f" ({src.pages})" if src.pages else ""
     url = f'<div class="vg-url">{link(src.url)}</div>' if safe_url(src.url) else ""
     return (
@@ -159,34 +213,70 @@ def citation_line(c: Mapping[str, Any]) -> str:
     )
 
 
-def sources(turns: list[Mapping[str, Any]]) -> str:
+def sources(turns: list[Mapping[str, Any]], lang: str = "en") -> str:
     """The latest answer's citations, each a button that opens the passage."""
     if not turns:
-        return '<p class="vg-empty">Sources of the answer appear here.</p>'
+        return f'<p class="vg-empty">{esc(text("render.empty_sources", lang))}</p>'
     turn = len(turns) - 1
     cites = turns[-1]["answer"].get("citations") or []
     if not cites:
-        return '<p class="vg-empty">No source cited.</p>'
+        return f'<p class="vg-empty">{esc(text("render.no_source", lang))}</p>'
     rows = "".join(
         f'<li><button type="button" class="vg-src" data-turn="{turn}" data-n="{c["n"]}">'
-        f"[{c['n']}]</button> {citation_line(c)}</li>"
+        f"[{c['n']}]</button> {citation_line(c, lang)}</li>"
         for c in cites
     )
     return f'<ol class="vg-sources">{rows}</ol>'
 
 
-def passage(record: Mapping[str, Any], context: list[Mapping[str, Any]]) -> str:
+@dataclass(frozen=True)
+class CardNotes:
+    """What a card says of its own reliability: the day its status was checked, the notes
+    about the cited point, and all its unverified notes."""
+
+    checked: str = ""
+    point: list[str] = field(default_factory=list)
+    card: list[str] = field(default_factory=list)
+
+
+def card_notes(notes: CardNotes, lang: str = "en") -> str:
+    """The notes under a passage: those about the point first, the card's others folded."""
+    parts = []
+    if notes.point:
+        items = "".join(f"<li>{esc(n)}</li>" for n in notes.point)
+        heading = esc(text("render.not_verified_point", lang))
+        parts.append(f'<div class="vg-caveats"><strong>{heading}</strong><ul>{items}</ul></div>')
+    others = [n for n in notes.card if n not in notes.point]
+    if others:
+        items = "".join(f"<li>{esc(n)}</li>" for n in others)
+        summary = esc(text("render.not_verified_others", lang, n=len(others)))
+        parts.append(
+            f'<details class="vg-card-notes"><summary>{summary}</summary><ul>{items}</ul></details>'
+        )
+    return "".join(parts)
+
+
+def passage(
+    record: Mapping[str, Any],
+    context: list[Mapping[str, Any]],
+    notes: CardNotes | None = None,
+    lang: str = "en",
+) -> str:
     """A passage in full with its locator, heading, document metadata and link; its
-    neighbours (``context``, in reading order, the passage itself included) around it."""
+    neighbours (``context``, in reading order, the passage itself included) around it;
+    the card's check date and unverified notes when it has them (fixed words in ``lang``)."""
+    notes = notes or CardNotes()
     meta = record.get("meta", {})
     year = meta.get("year")
+    status = status_label(meta.get("status"), lang)
     facts = [
         meta.get("type", ""),
         meta.get("jurisdiction", ""),
-        str(year) if year not in (None, -1, "") else "n.d.",
-        binding_label(meta.get("binding", "")),
-        meta.get("status", ""),
+        str(year) if year not in (None, -1, "") else text("render.no_date", lang),
+        binding_label(meta.get("binding", ""), lang),
+        "" if status == NO_STATUS else status,
         meta.get("language", ""),
+        message("checked", lang, on=notes.checked) if notes.checked else "",
     ]
     ps, pe = meta.get("page_start", -1), meta.get("page_end", -1)
     pages = "" if ps in (-1, None) else (f"p. {ps}" if pe in (ps, -1, None) else f"pp. {ps}-{pe}")
@@ -216,6 +306,7 @@ def passage(record: Mapping[str, Any], context: list[Mapping[str, Any]]) -> str:
             )
     if not any(rec.get("id") == record.get("id") for rec in context):
         parts.append(f'<blockquote class="vg-text">{esc(record.get("text", ""))}</blockquote>')
+    parts.append(card_notes(notes, lang))
     return f'<div class="vg-passage">{"".join(parts)}</div>'
 
 
@@ -224,3 +315,68 @@ def lines(items: Iterable[str], ok: str = "") -> str:
     problems = "".join(f"<li>{esc(p)}</li>" for p in items)
     out = f"<p>{esc(ok)}</p>" if ok else ""
     return out + (f'<ul class="vg-problems">{problems}</ul>' if problems else "")
+
+
+# -- jurisdictions and statuses as people read them ---------------------------------------
+
+# Codes of organisations and of the countries with cards; other ISO codes are named from
+# ``assistant.countries``. "AU" is Australia (ISO), the African Union is "AFUNION".
+JURISDICTION_LABELS = {
+    "AFDB": "African Development Bank",
+    "AFUNION": "African Union",
+    "ASEAN": "ASEAN",
+    "AU": "Australia",
+    "COE": "Council of Europe",
+    "EU": "European Union",
+    "GB": "United Kingdom",
+    "HEUNI": "HEUNI (European Institute for Crime Prevention and Control)",
+    "ILO": "International Labour Organization",
+    "OAS": "Organization of American States",
+    "OECD": "OECD",
+    "OSCE": "OSCE",
+    "UN": "United Nations",
+    "US": "United States",
+    "WB": "World Bank",
+}
+NO_STATUS = "—"  # guidance, toolkits, reports: no legal status to show
+
+
+def jurisdiction_label(code: str | None) -> str:
+    """The name of a jurisdiction code ("AU" -> "Australia"); an unknown code as given."""
+    from assistant.countries import _NAMES as COUNTRY_NAMES
+
+    code = (code or "").strip()
+    key = code.upper()
+    if key in JURISDICTION_LABELS:
+        return JURISDICTION_LABELS[key]
+    if key in COUNTRY_NAMES:
+        return COUNTRY_NAMES[key].split("|")[0].title()
+    return code
+
+
+def jurisdiction_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """``(name, code)`` pairs for a dropdown, by name; codes that share a name are told apart."""
+    codes = sorted({c for c in codes if c})
+    names = [jurisdiction_label(c) for c in codes]
+    pairs = [
+        (name if names.count(name) == 1 or name == code else f"{name} ({code})", code)
+        for name, code in zip(names, codes, strict=True)
+    ]
+    return sorted(pairs, key=lambda p: p[0].casefold())
+
+
+def status_label(status: str | None, lang: str = "en") -> str:
+    """A status as shown in tables: "—" for documents a legal status does not apply to;
+    "in force (on 2026-12-02)" in ``lang`` ("en vigueur (au 2026-12-02)")."""
+    status = (status or "").strip()
+    if not status or status.casefold().startswith("not applicable"):
+        return NO_STATUS
+    dated = re.fullmatch(r"(.+?)\s*\((on|as of) (\S+)\)", status)
+    base = dated.group(1) if dated else status
+    if lang == "en" or f"status_{base}" not in MESSAGES:
+        return status  # in English, or a status of its own (an upload's): as written
+    base = message(f"status_{base}", lang)
+    if not dated:
+        return base
+    key = "render.status_on" if dated.group(2) == "on" else "render.status_as_of"
+    return text(key, lang, status=base, on=dated.group(3))

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from assistant.web.i18n import text
 from indexer.embedders import BatchedEmbedder
 from indexer.parsers import SUPPORTED_EXTENSIONS
 from indexer.pipeline import sha256_file
@@ -57,27 +58,31 @@ def store_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: in
 
 
 def place_upload(
-    src: Path, original_name: str, uploads_dir: Path, max_bytes: int
+    src: Path, original_name: str, uploads_dir: Path, max_bytes: int, lang: str = "en"
 ) -> tuple[Path, bool]:
     """Copy an upload into ``uploads_dir`` under a safe name; never overwrite a file.
     Returns the stored path and whether this call wrote it.
 
     A name already taken gets a short hash of the content (``report-1a2b3c.pdf``); if
     that file exists with the same bytes, it is the same upload and is returned as is.
-    Raises UploadError for a type the indexer cannot read or a file over the size limit.
-    ``src`` is only read; a copy that fails half-way is deleted.
+    Raises UploadError for a type the indexer cannot read or a file over the size limit
+    (said in ``lang``). ``src`` is only read; a copy that fails half-way is deleted.
     """
     name = safe_name(original_name)
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
+        suffix_shown = suffix or text("upload.no_suffix", lang)
+        accepted = ", ".join(SUPPORTED_EXTENSIONS)
         raise UploadError(
-            f"{original_name}: file type {suffix or '(none)'} not accepted "
-            f"(use {', '.join(SUPPORTED_EXTENSIONS)})"
+            text(
+                "upload.bad_type", lang, name=original_name, suffix=suffix_shown, accepted=accepted
+            )
         )
     size = src.stat().st_size
     if size > max_bytes:
+        size_mb, limit_mb = f"{size / 1048576:.1f}", f"{max_bytes / 1048576:.0f}"
         raise UploadError(
-            f"{original_name}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
+            text("upload.too_large", lang, name=original_name, size=size_mb, limit=limit_mb)
         )
     uploads_dir.mkdir(parents=True, exist_ok=True)
     target = uploads_dir / name
@@ -255,16 +260,17 @@ def discard_unindexed(
     return dropped
 
 
-def progress_fraction(event: IndexEvent) -> tuple[float | None, str]:
-    """How far along the job is and what to say, for a progress bar."""
+def progress_fraction(event: IndexEvent, lang: str = "en") -> tuple[float | None, str]:
+    """How far along the job is and what to say (in ``lang``), for a progress bar."""
     info = event.info
     if event.kind == "wait":
-        return None, "waiting for another indexing run on this store to finish"
+        return None, text("lib.progress_wait", lang)
     if event.kind == "scan":
-        return None, f"reading {Path(info.get('file', '')).name}"
+        return None, text("lib.progress_read", lang, name=Path(info.get("file", "")).name)
     if event.kind == "embed":
-        return 0.0, f"embedding {info.get('passages', 0)} passages"
+        return 0.0, text("lib.progress_embed", lang, n=info.get("passages", 0))
     if event.kind == "document":
         total = max(int(info.get("passages") or 1), 1)
-        return min(info.get("done", 0) / total, 1.0), f"indexed {info.get('doc_id', '')}"
+        done = text("lib.progress_done", lang, doc_id=info.get("doc_id", ""))
+        return min(info.get("done", 0) / total, 1.0), done
     return None, event.kind

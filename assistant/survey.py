@@ -1,0 +1,123 @@
+"""Questions whose answer differs from one instrument to the next.
+
+"Which companies must publish modern slavery statements?" or "Must a contracting
+authority exclude a bidder convicted of forced labour?" name no country and no
+instrument: each law in the knowledge base answers them its own way, and an answer
+quoting the first law found would hide the others. ``is_survey`` recognises them;
+``survey_hits`` widens the evidence to the best passage of every instrument that may
+answer: the instruments among the retrieved passages, and those their cards link to
+(``related:``, the editors' own map of comparable laws), each searched on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.countries import countries
+from assistant.refs import jurisdictions
+from assistant.retrieval import Retriever, SearchResult
+from assistant.support import specifics
+from indexer.models import Hit
+
+# "which countries / laws / companies…", "quels pays / quelles entreprises…", "qué empresas…".
+ACROSS = re.compile(
+    r"\b(which|what|quels|quelles|qu[ée]s|cu[áa]les)\s+(countries|jurisdictions|states|laws|"
+    r"instruments|companies|businesses|firms|entities|organi[sz]ations|pays|[ée]tats|lois|"
+    r"juridictions|instruments|entreprises|soci[ée]t[ée]s|entit[ée]s|pa[íi]ses|estados|leyes|"
+    r"instrumentos|empresas|sociedades|entidades)\b|"
+    r"\b(compare|comparer|comparar|across jurisdictions|selon les pays|seg[úu]n los pa[íi]ses)\b",
+    re.IGNORECASE,
+)
+# A yes/no question on a duty: "Must…", "Is a buyer required to…", "Doit-on…", "¿Debe…?".
+DUTY = {
+    "en": re.compile(
+        r"^\W*(must|shall|(is|are)\b.{0,60}\b(required|obliged|bound|obligated)|"
+        r"(do|does)\b.{0,60}\b(have to|need to))\b",
+        re.IGNORECASE,
+    ),
+    "fr": re.compile(
+        r"\b(doi(t|vent)-(il|elle|ils|elles|on)|faut-il|"
+        r"(est|sont)-(il|elle|ils|elles|on) (tenue?s?|oblig[ée]e?s?)|"
+        r"^\W*(est-ce qu[e'].{0,80}\b(doi(t|vent)|tenue?s? de)))\b",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"^\W*(debe|deben|tiene que|tienen que|est[áa]n? obligad[oa]s?|hay que|"
+        r"(un|una|el|la|los|las)\b.{0,60}\b(debe|deben|est[áa]n? obligad[oa]s?))\b",
+        re.IGNORECASE,
+    ),
+}
+RELATED_DEPTH = 3  # the instruments first found whose linked instruments are searched too
+MAX_INSTRUMENTS = 16  # searched on their own, at most
+PER_INSTRUMENT = 5  # passages of each whose sentences compete
+
+
+def asks_duty(question: str, lang: str) -> bool:
+    """True for a yes/no question on whether someone must do something."""
+    pattern = DUTY.get(lang)
+    return bool(pattern and pattern.search(question))
+
+
+def is_survey(question: str, lang: str, named_docs: dict[str, float] | None = None) -> bool:
+    """True when the question asks across instruments: it names no instrument, jurisdiction,
+    place or figure, and asks "which…" or whether someone must do something."""
+    if named_docs or jurisdictions(question) or countries(question):
+        return False
+    if specifics(question, lang):
+        return False  # a name, acronym or number of its own: a question about that
+    return bool(ACROSS.search(question)) or asks_duty(question, lang)
+
+
+def nearest(retriever: Retriever, result: SearchResult, docs: list[str]) -> list[Hit]:
+    """For each document, its ``PER_INSTRUMENT`` passages nearest to the question (a card's
+    passages in the question's language, else in the document's own)."""
+    table = retriever.table
+    rows: dict[str, list[str]] = {}
+    for doc in docs:
+        records = [table.records[i] for i in table.by_doc.get(doc, [])]
+        own = [r for r in records if r.meta.get("language") == result.language] or [
+            r for r in records if r.meta.get("language") == r.meta.get("doc_language")
+        ]
+        rows[doc] = [r.id for r in own or records]
+    vectors = retriever.store.passage_vectors([pid for pids in rows.values() for pid in pids])
+    out = []
+    for pids in rows.values():
+        scored = sorted(
+            ((float(np.dot(vectors[p], result.query_vector)), p) for p in pids if p in vectors),
+            reverse=True,
+        )
+        for cos, pid in scored[:PER_INSTRUMENT]:
+            out.append(table.hit(pid, len(out) + 1, cos, {"dense": cos}))
+    return out
+
+
+def survey_hits(retriever: Retriever, result: SearchResult) -> tuple[list[Hit], set[str]]:
+    """The passages of each instrument that may answer nearest to the question, and the
+    instruments a matching synthesis record vouches for.
+
+    The instruments are those retrieved, those their cards link to, and the examples of
+    the gap-analysis measure nearest to the question (its passages compete too: it
+    summarises the instruments side by side)."""
+    if result.query_vector is None:
+        return [], set()
+    table = retriever.table
+    found: list[str] = []
+    for hit in result.hits:
+        if hit.collection != "synthesis" and hit.doc_id not in found:
+            found.append(hit.doc_id)
+    measures = [
+        doc
+        for doc, rows in table.by_doc.items()
+        if table.records[rows[0]].meta.get("collection") == "synthesis"
+    ]
+    measure_hits = nearest(retriever, result, measures)
+    top = max(measure_hits, key=lambda h: h.score, default=None)
+    vouched = set(retriever.facts(top.doc_id).related) if top is not None else set()
+    linked = [r for doc in found[:RELATED_DEPTH] for r in retriever.facts(doc).related]
+    wanted = [d for d in dict.fromkeys(found + sorted(vouched) + linked) if d in table.by_doc]
+    if len(wanted) < 2:
+        return [], set()
+    own = [h for h in measure_hits if top is not None and h.doc_id == top.doc_id]
+    return own + nearest(retriever, result, wanted[:MAX_INSTRUMENTS]), vouched & set(wanted)
