@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.terms import QuestionTerms, text_stems
-from indexer.language import fold, stopwords, words
+from indexer.language import fold, long_enough, stopwords, words
 
 # Questions whose answer is an amount or a count, and questions whose answer is a date.
 QUANTITY = {
@@ -24,6 +24,14 @@ QUANTITY = {
     "es": r"\b(cu[áa]nt[oa]s?|qu[ée] (importe|umbral|cantidad|n[úu]mero|porcentaje|proporci[óo]n|"
     r"valor|multa|volumen|edad|tamaño)|a partir de qu[ée] (importe|cantidad|n[úu]mero|umbral|"
     r"tamaño)|por encima de qu[ée])\b",
+    "ar": r"(?<!\w)(?:[وف]?كم|(?:ما|ما هو|ما هي)\s+(?:ال)?(?:مقدار|قيمة|عتبة|حد|نسبة|عدد|مبلغ|"
+    r"غرامة|سن|حجم)|(?:فوق|من|ابتداء من|اعتبارا من)\s+[أا]ي\s+(?:مبلغ|عدد|رقم|حجم|قيمة))(?!\w)",
+    "zh": r"多少|几(?:个|家|名|年|次|天|月|种)|多(?:大|长|久|高)|"
+    r"(?:什么|何种|哪个|哪一)(?:门槛|金额|数额|比例|百分比|罚款|年龄|规模|数量)",
+    "ru": r"\b(?:сколько|как(?:ой|ов|ова|ого|ая|ую)\s+(?:порог\w*|размер\w*|штраф\w*|оборот\w*|"
+    r"процент\w*|дол[яюи]|сумм\w*|величин\w*|числ\w*|количеств\w*|возраст\w*|стоимост\w*)|"
+    r"(?:с|начиная с|свыше|выше|от)\s+как(?:ого|ой)\s+(?:оборот\w*|размер\w*|сумм\w*|числ\w*|"
+    r"количеств\w*|порог\w*|стоимост\w*))",
 }
 DATE = {
     "en": r"\b(what date|which date|what year|which year|in what (month|year)|since when|by when|"
@@ -32,6 +40,11 @@ DATE = {
     r"jusqu'[àa] quand|quand (a|ont|est|sont|sera|seront|entre|entrera|avait)\b|quand .{1,40}-t-(il|elle))",
     "es": r"\b(qu[ée] fecha|en qu[ée] (año|mes|fecha)|qu[ée] año|desde cu[áa]ndo|hasta cu[áa]ndo|"
     r"cu[áa]ndo)\b",
+    "ar": r"(?<!\w)(?:[وف]?متى|منذ متى|حتى متى|في [أا]ي (?:تاريخ|سنة|عام|شهر)|ما (?:هو )?تاريخ|"
+    r"[أا]ي (?:تاريخ|سنة|عام))(?!\w)",
+    "zh": r"什么时候|何时|哪一年|哪年|哪个月|哪一天|哪天|什么日期|几月|几号",
+    "ru": r"\b(?:когда|в каком (?:году|месяце)|с какого (?:года|числа|момента)|какого числа|"
+    r"как(?:ая|ой|ую) дат\w*|с каких пор|до каких пор)\b",
 }
 _MONTHS = set(
     "january february march april may june july august september october november december "
@@ -64,6 +77,10 @@ DEADLINE = {
     "en": r"\b(what|which) (deadline|time limit|period)\b",
     "fr": r"\bquel(le)?s? (d[ée]lai|[ée]ch[ée]ance|p[ée]riode)\b",
     "es": r"\bqu[ée] (plazo|per[íi]odo)\b",
+    "ar": r"(?<!\w)(?:ما|[أا]ي)\s+(?:هي\s+|هو\s+)?(?:ال)?(?:مهلة|موعد النهائي|موعد نهائي|مدة|فترة)(?!\w)",
+    "zh": r"(?:什么|哪个|何种|多长的?)(?:期限|截止日期|时限|期间)|期限(?:是|为)(?:什么|多久|多长)",
+    "ru": r"\b(?:(?:какой|каков|какие|каковы)\s+(?:срок\w*|период\w*|крайний срок)|"
+    r"в какой срок|до какого срока)\b",
 }
 
 
@@ -75,6 +92,11 @@ SCOPE = {
     r"\bqui (doit|est tenu|est concern[ée]|est soumis)",
     "es": r"\bqu[ée]\s+(empresas|sociedades|entidades|organizaciones|proveedores)\b|"
     r"\bqui[ée]n(es)? (debe|deben|est[áa]n? obligad|est[áa]n? sujet)",
+    "ar": r"(?<!\w)(?:[أا]ي|ما|ما هي)\s+(?:الشركات|المؤسسات|الكيانات|المنظمات|الموردين|الهيئات)(?!\w)|"
+    r"(?<!\w)من\s+(?:يجب|يتعين|يلزم|يخضع)(?!\w)",
+    "zh": r"(?:哪些|哪类|哪种|什么样的?)(?:公司|企业|实体|组织|机构|供应商|单位)|谁(?:必须|应当|需要|有义务)",
+    "ru": r"\bкак(?:ие|их|им|ими)\s+(?:компани\w*|предприяти\w*|организаци\w*|поставщик\w*|"
+    r"субъект\w*|фирм\w*)|\bкто\s+(?:должен|обязан|подпада\w*)",
 }
 
 
@@ -117,12 +139,19 @@ MEASURED = {
     "en": r"\b(?:how many|how much|what number of|what|which|above what|from what|over what)\s+((?:\w+\s+){0,1}\w+)",
     "fr": r"\b(?:combien d[e']\s*|quel(?:le)?s?\s+|[àa] partir de quel(?:le)?s?\s+)((?:\w+\s+){0,2}\w+)",
     "es": r"\b(?:cu[áa]nt[oa]s?\s+|qu[ée]\s+|a partir de qu[ée]\s+)((?:\w+\s+){0,2}\w+)",
+    "ar": r"(?<!\w)(?:كم|مقدار|عدد|قيمة|[أا]ي)\s+((?:\w+\s+){0,1}\w+)",
+    "zh": r"(?:多少|几)(\w{1,6})",
+    "ru": r"\b(?:сколько|как(?:ой|ов|ова|ого|ая|ую)|с как(?:ого|ой))\s+((?:\w+\s+){0,1}\w+)",
 }
 _GENERIC_MEASURES = {
     "amount", "number", "value", "threshold", "size", "quantity", "time", "long", "period",
     "advance", "montant", "nombre", "valeur", "seuil", "taille", "temps", "duree", "delai",
     "periode", "importe", "numero", "valor", "umbral", "cantidad", "tamano", "tiempo", "duracion",
     "antelacion", "plazo", "periodo",
+    "عدد", "مقدار", "قيمة", "حد", "الحد", "عتبة", "العتبة", "مبلغ", "المبلغ", "نسبة", "حجم", "مدة",
+    "数量", "金额", "数额", "门槛", "比例", "时间", "期限", "多少", "个", "家", "名",
+    "порог", "порога", "размер", "размера", "сумма", "суммы", "число", "числа", "количество",
+    "количества", "величина", "величины", "стоимость", "стоимости", "срок", "срока", "период",
 }  # fmt: skip
 
 
@@ -138,7 +167,9 @@ def measured_words(question: str, lang: str) -> list[str]:
         return []
     stop = stopwords(lang) | _MODALS
     found = [
-        w for w in words(m.group(1)) if w not in stop and w not in _GENERIC_MEASURES and len(w) > 2
+        w
+        for w in words(m.group(1))
+        if w not in stop and w not in _GENERIC_MEASURES and long_enough(w)
     ]
     return found[:1]
 
@@ -163,6 +194,9 @@ FOCUS = {
     "en": r"\b(?:what|which)\s+((?:\S+\s+){0,3}\S+)",
     "fr": r"\b(?:quel(?:le)?s?|lequel|laquelle)\s+((?:\S+\s+){0,3}\S+)",
     "es": r"\b(?:qu[ée]|cu[áa]l(?:es)?)\s+((?:\S+\s+){0,3}\S+)",
+    "ar": r"(?<!\w)(?:ما|[أا]ي)\s+((?:\S+\s+){0,3}\S+)",
+    "zh": r"(?:什么|哪些|哪个|哪种)(\w{1,8})",
+    "ru": r"\b(?:какой|какая|какое|какие|каков|какова|каковы)\s+((?:\S+\s+){0,3}\S+)",
 }
 
 
@@ -174,7 +208,7 @@ def focus_words(question: str, lang: str) -> list[str]:
         return []
     stop = stopwords(lang)
     for w in words(m.group(1)):
-        if w not in stop and w not in _REFERENCE_WORDS and len(w) > 2 and not w.isdigit():
+        if w not in stop and w not in _REFERENCE_WORDS and long_enough(w) and not w.isdigit():
             return [w]
     return []
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.answer import Answer, Citation
-from assistant.messages import DATED
+from assistant.messages import DATED, answer_language
 from indexer.events import Event, state_on
 
 MAX_EVENTS = 4  # past events shown per instrument (the latest ones)
@@ -73,7 +73,7 @@ def date_answer(
     """The answer as of ``on`` (today by default): dated lines for instruments with events,
     and each citation of an instrument not in force that day marked as such."""
     on = on or dt.date.today()
-    lang = answer.language if answer.language in ("en", "fr", "es") else "en"
+    lang = answer_language(answer.language)
     if not answer.supported or not answer.citations:
         return replace(answer, as_of=on.isoformat())
     lines, citations, seen = [], [], set()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.answer import Answer
-from assistant.messages import message
+from assistant.messages import answer_language, message
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # A provision number as cited: "s. 54(2)", "ss. 13-14", "art. 57(1)(f)", "§ 123", "para. 9".
@@ -85,7 +85,7 @@ def annotate(answer: Answer, facts_of: Callable[[str], object]) -> Answer:
     notes listed under the answer, each with the citation it concerns."""
     if not answer.supported or not answer.citations:
         return answer
-    lang = answer.language if answer.language in ("en", "fr", "es") else "en"
+    lang = answer_language(answer.language)
     citations, lines, shown = [], [], set()
     for c in answer.citations:
         facts = facts_of(c.doc_id)

@@ -20,8 +20,8 @@ import numpy as np
 from assistant.answer import Answer, Citation
 from assistant.answer_type import answer_type, answers_type, asks_scope, figures
 from assistant.countries import country_name
-from assistant.direct import Quoted, short_answer
-from assistant.messages import message
+from assistant.direct import Quoted, short_answer, translated_asked
+from assistant.messages import answer_language, message
 from assistant.retrieval import Retriever, SearchResult
 from assistant.support import SupportJudge
 from assistant.survey import asks_duty, is_survey, nearest, survey_hits
@@ -253,7 +253,7 @@ class ExtractiveComposer:
 
     # -- the answer ----------------------------------------------------------------------
     def compose(self, question: str, result: SearchResult) -> Answer:
-        lang = result.language if result.language in ("en", "fr", "es") else "en"
+        lang = answer_language(result.language)
         langs = {h.language for h in result.hits[: self.judge.config.passages]}
         qt = QuestionTerms(question, result.language, self.retriever, langs)
         evidence, candidates = self.evidence(result, qt)
@@ -281,7 +281,9 @@ class ExtractiveComposer:
         src_langs = {c.language for c in citations if c.language}
         other = src_langs - {lang}
         if other:
-            names = ", ".join(sorted(message(f"lang_{sl}", lang) for sl in other))
+            names = message("list_separator", lang).join(
+                sorted(message(f"lang_{sl}", lang) for sl in other)
+            )
             key = "other_language" if lang not in src_langs else "some_other_language"
             notices.append(message(key, lang, langs=names))
         body = self.opening(question, result, evidence, citations, lang)
@@ -323,7 +325,10 @@ class ExtractiveComposer:
         ]
         figure = bool(answer_type(question, qlang)) or asks_scope(question, qlang)
         survey = result.across or is_survey(question, qlang, result.named_docs)
-        lines = short_answer(question, quoted, lang, asks_duty(question, qlang), figure, survey)
+        duty = asks_duty(question, qlang)
+        lex, langs = getattr(self.retriever, "lexicon", None), {c.language for c in citations}
+        also = translated_asked(lex, question, qlang, langs) if duty else set()
+        lines = short_answer(question, quoted, lang, duty, figure, survey, also)
         return [*lines, ""] if lines else []
 
     def refusal(

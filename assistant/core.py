@@ -15,7 +15,7 @@ from assistant.caveats import annotate
 from assistant.compose import ComposeConfig, ExtractiveComposer
 from assistant.conversation import Conversation
 from assistant.llm import ChatModel, llm_answer, make_chat_model
-from assistant.messages import DATED, message
+from assistant.messages import DATED, answer_language, message
 from assistant.retrieval import FilterError, Retriever, check_question
 from assistant.sources import cite
 from assistant.table import Filters
@@ -64,8 +64,7 @@ class Assistant:
         try:
             result = self.retriever.search(resolved, k=self.composer.config.k, filters=filters)
         except FilterError as exc:
-            lang = detect(question)
-            lang = lang if lang in ("en", "fr", "es") else "en"
+            lang = answer_language(detect(question))
             return Answer(
                 question=question,
                 answer=f"{exc}.",

@@ -6,7 +6,8 @@ the quoted sentences alone:
 
 - a question on a duty gets which instruments make it mandatory, which leave it to
   the buyer, and which impose none, judged from the modal verb of each one's quoted
-  sentence ("must", "shall", "doit", "debe" / "may", "peut", "puede" / "is not required");
+  sentence ("must", "shall", "doit", "debe", "يجب", "应当", "должен" / "may", "peut",
+  "puede" / "is not required");
 - a question asking for a figure, or who is covered, gets each instrument's clause that
   states the figure, cut from its sentence at clause boundaries;
 - a question across instruments gets each one's leading clause.
@@ -19,9 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from assistant.glossary import LANGS as GLOSSARY_LANGS
+from assistant.lexicon import question_words
 from assistant.messages import message
-from indexer.language import stopwords, words
+from indexer.language import has_han, stopwords, words
 
 MAX_CLAUSE = 220  # characters of an excerpt before it is cut at a comma
 _POINT = re.compile(r"^\s*\d{1,3}\.\s")  # a card point: "2. Who must report (s. 54(2)): …"
@@ -30,27 +34,41 @@ _LABEL_END = re.compile(r"\s?:\s")
 AMOUNT = re.compile(
     r"(?:\b(?:GBP|USD|EUR|AUD|CAD|CHF|NOK|SEK|DKK|BRL|JPY|CNY|INR|ZAR|NZD|MXN)|[$€£])\s?\d[\d,.\u00a0\u202f ]*(?:\s?(?:million|billion|millions?|milliards?|"
     r"millones|mil millones))?|\b\d[\d,.\u00a0\u202f ]*\s?(?:million|billion|millions?|milliards?|millones|"
-    r"employees|workers|salari[ée]s|employ[ée]s|empleados|trabajadores|per cent|pour cent|por ciento|%)",
+    r"employees|workers|salari[ée]s|employ[ée]s|empleados|trabajadores|per cent|pour cent|por ciento|%|"
+    r"مليون|مليار|موظفا?|عاملا?|万|亿|名|млн|миллион\w*|миллиард\w*|работник\w*|сотрудник\w*|процент\w*)",
     re.IGNORECASE,
 )
 
+# Then Arabic (a word may carry "و" or "ف"), Chinese (no spaces: no \b) and Russian.
 MANDATORY = re.compile(
     r"\b(must|shall|is required to|are required to|has to|have to|mandatory|is obliged|"
     r"doit|doivent|est tenue?|sont tenue?s|obligatoire|debe|deben|est[áa]n? obligad[oa]s?|"
-    r"obligatori[oa]|requires?|oblige(nt)?|obligan? a|impone)\b",
+    r"obligatori[oa]|requires?|oblige(nt)?|obligan? a|impone)\b|"
+    r"(?<!\w)[وف]?(?:يجب|يتعين|يتوجب|يلزم|تلتزم|يلتزم|ملزم|ملزمة|[إا]لزامي|[إا]لزامية)(?!\w)|"
+    r"必须|应当|有义务|"  # not 强制: 强制劳动 is "forced labour"
+    r"\b(?:долж(?:ен|на|но|ны)|обязан[аоы]?|обязательн\w*)\b",
     re.IGNORECASE,
 )
 OPTIONAL = re.compile(
-    r"\b(may|can|discretionary|peut|peuvent|facultati(f|ve)|puede|pueden|facultativ[oa])\b",
+    r"\b(may|can|discretionary|peut|peuvent|facultati(f|ve)|puede|pueden|facultativ[oa])\b|"
+    r"(?<!\w)[وف]?(?:يجوز|يمكن|يحق)(?!\w)|可以|有权|酌情|"
+    r"\b(?:может|могут|вправе)\b",
     re.IGNORECASE,
 )
 NO_DUTY = re.compile(
     r"\b(not required|need not|does not (bind|require|apply)|no (duty|obligation)|"
     r"places no duty|n'est pas tenue?|aucune obligation|pas d'obligation|no est[áa] obligad|"
-    r"ninguna obligaci[óo]n|no obliga)\b",
+    r"ninguna obligaci[óo]n|no obliga)\b|"
+    r"(?<!\w)(?:غير ملزمة?|لا يلزم|لا يتعين|ليس ملزما|ليست ملزمة|لا التزام)(?!\w)|"
+    r"无须|无需|不必|没有义务|无义务|"
+    r"\bне\s+(?:обязан[аоы]?|требуется|обязательн\w*)\b",
     re.IGNORECASE,
 )
-_NOT_MAY = re.compile(r"\b(may not|cannot|ne peu(t|vent) pas|no puede)\b", re.IGNORECASE)
+_NOT_MAY = re.compile(
+    r"\b(may not|cannot|ne peu(t|vent) pas|no puede)\b|(?<!\w)[وف]?لا يجوز(?!\w)|不得|"
+    r"\bне\s+(?:может|могут|вправе)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +119,17 @@ def clause(sentence: str, want_figure: bool) -> str:
     return ("… " if cut_before else "") + part + (" …" if cut_after else "")
 
 
-_AUX = {"be", "not", "être", "etre", "ser", "pas", "also", "aussi", "también", "tambien"}
-_TO = {"to", "à", "a", "de"}
+_AUX = {"be", "not", "être", "etre", "ser", "pas", "also", "aussi", "también", "tambien",
+        "быть", "также", "тоже"}  # fmt: skip
+_TO = {"to", "à", "a", "de", "ان"}  # "يجب أن تستبعد": the verb after "أن"
+
+
+def _key(word: str) -> str:
+    """How a verb is compared with the question's words: by its first five letters; a
+    Chinese word (two characters or more) whole."""
+    if len(word) >= 5:
+        return word[:5]
+    return word if len(word) >= 2 and has_han(word) else ""
 
 
 def _governs(match: re.Match[str], text: str, asked: set[str]) -> bool:
@@ -112,7 +139,7 @@ def _governs(match: re.Match[str], text: str, asked: set[str]) -> bool:
     after = words(text[match.end() : match.end() + 80])[:7]
     near = [w for w in after if w not in _AUX][:1]
     near += [w for prev, w in zip(after, after[1:], strict=False) if prev in _TO]
-    return any(w[:5] in asked for w in near if len(w) >= 5)
+    return any(_key(w) in asked for w in near if _key(w))
 
 
 def duty(sentences: list[str], asked: set[str]) -> str:
@@ -142,7 +169,22 @@ def _ref(q: Quoted, with_n: bool = True) -> str:
 
 def _asked(question: str, lang: str) -> set[str]:
     stop = stopwords(lang)
-    return {w[:5] for w in words(question) if len(w) >= 5 and w not in stop}
+    return {_key(w) for w in words(question) if _key(w) and w not in stop}
+
+
+def translated_asked(lexicon: Any, question: str, qlang: str, langs: set[str]) -> set[str]:
+    """For a question in a language the glossary lacks (Arabic, Chinese, Russian), its
+    words in the quoted passages' languages, from the store's lexicon ("استبعاد" →
+    "exclude"), compared as ``_asked`` compares them: how "must *exclude*" is recognised
+    in an English passage quoted for an Arabic question."""
+    if lexicon is None or qlang in GLOSSARY_LANGS:
+        return set()
+    asked = question_words(question, qlang)
+    out: set[str] = set()
+    for lang in sorted(langs - {qlang}):
+        for near in lexicon.translate(asked, lang).values():
+            out |= {_key(t) for t, _ in near if _key(t)}
+    return out
 
 
 def short_answer(
@@ -152,16 +194,18 @@ def short_answer(
     asks_duty: bool,
     want_figure: bool,
     survey: bool,
+    also_asked: set[str] | None = None,
 ) -> list[str]:
     """The opening lines of an answer ([] when the first quotation is answer enough).
-    ``quoted`` holds one entry per quoted passage, in the answer's order."""
+    ``quoted`` holds one entry per quoted passage, in the answer's order; ``also_asked``:
+    the question's words in other languages (``translated_asked``)."""
     first_of: dict[str, Quoted] = {}
     for q in quoted:
         if not q.synthesis:
             first_of.setdefault(q.name, q)
     lines: list[str] = []
     if asks_duty and first_of:
-        asked = _asked(question, lang)
+        asked = _asked(question, lang) | (also_asked or set())
         verdicts: dict[str, list[str]] = {}
         for name in first_of:
             # An instrument's verdict comes from the first of its passages that has one.

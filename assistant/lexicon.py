@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from indexer.embedders import BatchedEmbedder
-from indexer.language import stopwords, words
+from indexer.language import long_enough, stopwords, words
 from indexer.store import Store
 
 
@@ -27,10 +27,11 @@ class LexiconConfig:
 
 
 def question_words(text: str, lang: str) -> list[str]:
-    """The words of a question worth translating: alphabetic, 3+ letters, not stop words."""
+    """The words of a question worth translating: alphabetic, 3+ letters (2 Chinese
+    characters), not stop words."""
     stop = stopwords(lang)
     return list(
-        dict.fromkeys(w for w in words(text) if len(w) > 2 and w.isalpha() and w not in stop)
+        dict.fromkeys(w for w in words(text) if long_enough(w) and w.isalpha() and w not in stop)
     )
 
 

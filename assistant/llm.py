@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from assistant.answer import MARKER, Answer, Citation
 from assistant.entailment import Finding, judge
 from assistant.glossary import translations
-from assistant.messages import LLM_REASONS, LLM_REMOVED, message
+from assistant.messages import LLM_REASONS, LLM_REMOVED, answer_language, message
 from indexer.chunking import split_sentences
 from indexer.language import detect, stem, stopwords, terms, words
 from indexer.settings import Settings
@@ -102,7 +102,7 @@ class Validation:
 
     def reasons(self, lang: str) -> str:
         """Why sentences were removed, in ``lang``, each reason once."""
-        lang = lang if lang in ("en", "fr", "es") else "en"
+        lang = answer_language(lang)
         said = [
             LLM_REASONS[f.kind][lang].format(claim=f.claim, source=f.source)
             for _, f in self.dropped

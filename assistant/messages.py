@@ -1,6 +1,18 @@
-"""The few fixed phrases an answer uses, in English, French and Spanish."""
+"""The few fixed phrases an answer uses, in the six UN languages: English, French and
+Spanish here, Arabic, Chinese and Russian in ``assistant.messages_un``."""
 
 from __future__ import annotations
+
+from assistant.messages_un import MORE_DATED, MORE_MESSAGES, MORE_REASONS, MORE_REMOVED
+
+# The languages an answer is written in; a question in any other gets an English answer.
+ANSWER_LANGS = ("en", "fr", "es", "ar", "zh", "ru")
+
+
+def answer_language(lang: str) -> str:
+    """``lang`` when answers can be written in it, else English."""
+    return lang if lang in ANSWER_LANGS else "en"
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     "intro": {
@@ -58,6 +70,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang_fr": {"en": "French", "fr": "français", "es": "francés"},
     "lang_es": {"en": "Spanish", "fr": "espagnol", "es": "español"},
     "lang_de": {"en": "German", "fr": "allemand", "es": "alemán"},
+    "lang_ar": {"en": "Arabic", "fr": "arabe", "es": "árabe"},
+    "lang_zh": {"en": "Chinese", "fr": "chinois", "es": "chino"},
+    "lang_ru": {"en": "Russian", "fr": "russe", "es": "ruso"},
+    "lang_pt": {"en": "Portuguese", "fr": "portugais", "es": "portugués"},
+    "lang_it": {"en": "Italian", "fr": "italien", "es": "italiano"},
+    "lang_nl": {"en": "Dutch", "fr": "néerlandais", "es": "neerlandés"},
+    "list_separator": {"en": ", ", "fr": ", ", "es": ", "},
     "lang_und": {
         "en": "an undetermined language",
         "fr": "une langue indéterminée",
@@ -234,6 +253,20 @@ DATED = {
         "superseded": {"en": "superseded", "fr": "remplacé", "es": "sustituido"},
     },
 }  # fmt: skip
+
+
+def _merge(table: dict, more: dict) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict):
+            _merge(table.setdefault(key, {}), value)
+        else:
+            table[key] = value
+
+
+_merge(MESSAGES, MORE_MESSAGES)
+_merge(LLM_REASONS, MORE_REASONS)
+_merge(LLM_REMOVED, MORE_REMOVED)
+_merge(DATED, MORE_DATED)
 
 
 def message(key: str, lang: str, **kwargs: object) -> str:

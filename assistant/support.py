@@ -34,7 +34,7 @@ from assistant.answer_type import answer_type, answers_type, focus_words, found_
 from assistant.countries import countries, covered
 from assistant.glossary import CONCEPTS, find_concepts, translations
 from assistant.terms import QuestionTerms, hit_stems
-from indexer.language import fold, stopwords, words
+from indexer.language import ascii_digits, fold, has_han, stopwords, words
 from indexer.models import Hit
 
 MODEL = Path(__file__).with_name("support_model.json")
@@ -74,6 +74,8 @@ def specifics(question: str, lang: str = "en") -> list[str]:
     that are no word of its language ("LkSG", "2014/24", "Suja"). Ordinary words written
     with a capital ("States", "Transparency") are left to coverage, countries to their check."""
     found = [m.group(0) for m in _SPECIFIC.finditer(question)]
+    if has_han(question):  # Chinese runs figures into words: "第57条", "2015年"
+        found += re.findall(r"\d+(?:[./-]\d+)*", question)
     for m in _NAME.finditer(question):
         found += [
             w for w in m.group(1).split() if not all(known_word(p, lang) for p in w.split("-") if p)
@@ -119,7 +121,7 @@ class SupportJudge:
             + " ".join(fold(f"{h.title} {h.short_title} {h.locator} {h.text}") for h in hits)
             + " "
         )
-        core = re.findall(r"\d+(?:[./-]\d+)*", spec)
+        core = re.findall(r"\d+(?:[./-]\d+)*", ascii_digits(spec))
         if core:  # "2014/24/EU" is "2014/24/UE" in French: the figures decide
             return all(re.search(rf"(?<![\d.]){re.escape(c)}(?!\d)", folded) for c in core)
         acronym = spec.isupper() or re.fullmatch(r"[A-Z][a-z]*[A-Z]\w*", spec)

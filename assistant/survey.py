@@ -21,13 +21,19 @@ from assistant.retrieval import Retriever, SearchResult
 from assistant.support import specifics
 from indexer.models import Hit
 
-# "which countries / laws / companies…", "quels pays / quelles entreprises…", "qué empresas…".
+# "which countries / laws / companies…", "quels pays / quelles entreprises…", "qué empresas…",
+# "أي الدول / ما الشركات…", "哪些国家 / 哪些公司…", "какие страны / компании…".
 ACROSS = re.compile(
     r"\b(which|what|quels|quelles|qu[ée]s|cu[áa]les)\s+(countries|jurisdictions|states|laws|"
     r"instruments|companies|businesses|firms|entities|organi[sz]ations|pays|[ée]tats|lois|"
     r"juridictions|instruments|entreprises|soci[ée]t[ée]s|entit[ée]s|pa[íi]ses|estados|leyes|"
     r"instrumentos|empresas|sociedades|entidades)\b|"
-    r"\b(compare|comparer|comparar|across jurisdictions|selon les pays|seg[úu]n los pa[íi]ses)\b",
+    r"\b(compare|comparer|comparar|across jurisdictions|selon les pays|seg[úu]n los pa[íi]ses)\b|"
+    r"(?<!\w)(?:[أا]ي|ما|ما هي)\s+(?:الدول|البلدان|القوانين|التشريعات|الصكوك|الشركات|المؤسسات|"
+    r"الكيانات)(?!\w)|(?<!\w)(?:قارن|مقارنة)(?!\w)|"
+    r"(?:哪些|哪几个|哪个|哪类)(?:国家|法域|司法管辖区|法律|法规|文书|公司|企业|实体)|比较各国|"
+    r"\b(?:какие|каких|каким)\s+(?:стран\w*|государств\w*|юрисдикци\w*|закон\w*|компани\w*|"
+    r"предприяти\w*|организаци\w*)|\b(?:сравните|сравнить|в разных странах)\b",
     re.IGNORECASE,
 )
 # A yes/no question on a duty: "Must…", "Is a buyer required to…", "Doit-on…", "¿Debe…?".
@@ -46,6 +52,22 @@ DUTY = {
     "es": re.compile(
         r"^\W*(debe|deben|tiene que|tienen que|est[áa]n? obligad[oa]s?|hay que|"
         r"(un|una|el|la|los|las)\b.{0,60}\b(debe|deben|est[áa]n? obligad[oa]s?))\b",
+        re.IGNORECASE,
+    ),
+    # "هل يجب على…", "هل يتعين…", "هل … ملزمة بـ…"
+    "ar": re.compile(
+        r"^\W*هل\s+(?:(?:يجب|يتعين|يتوجب|يلزم|يُلزم|تلتزم|يلتزم)(?!\w)|"
+        r".{0,60}(?<!\w)(?:ملزم|ملزمة|ملزمون|ملزمين|مطالب|مطالبة)(?!\w))"
+    ),
+    # "…是否必须…", "…必须…吗？", "…有义务…吗"
+    "zh": re.compile(
+        r"(?:是否|是不是).{0,20}(?:必须|应当|须|需要|有义务|负有义务|被要求)|"
+        r"(?:必须|应当|有义务|需要).{0,80}吗\s*[？?]?\s*$"
+    ),
+    # "Должен ли…", "Обязана ли…", "Нужно ли…"
+    "ru": re.compile(
+        r"^\W*(?:долж(?:ен|на|но|ны)|обязан[аоы]?|нужно|надо|необходимо|требуется|"
+        r"обязательно)\s+ли\b",
         re.IGNORECASE,
     ),
 }

@@ -86,21 +86,41 @@ def modes_table(results: dict[str, Any], view_name: str, subset: str = "overall"
     )
 
 
+# Question languages in the order the suites introduce them; any other code follows.
+LANGUAGE_ORDER = ("en", "fr", "es", "ar", "zh", "ru")
+
+
+def language_key(lang: str) -> tuple[int, str]:
+    return (LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else len(LANGUAGE_ORDER), lang)
+
+
 def languages_table(results: dict[str, Any], mode: str = "hybrid") -> str:
+    """One row per question language, whatever languages the suites hold; each cell ends
+    with its counts (answerable + unanswerable), a view without the language shows –."""
     cols = views(results)
-    langs = sorted({k[5:] for v in cols.values() for k in v["answers"] if k.startswith("lang:")})
+    langs = sorted(
+        {k[5:] for v in cols.values() for k in v["answers"] if k.startswith("lang:")},
+        key=language_key,
+    )
     rows = []
     for lang in langs:
         row: list[Any] = [lang]
         for v in cols.values():
             r = v["retrieval"].get(mode, {}).get(f"lang:{lang}", {})
-            a = v["answers"].get(f"lang:{lang}", {})
+            a = v["answers"].get(f"lang:{lang}")
+            if not a:
+                row.append("–")
+                continue
             row.append(
                 f"{fmt(r.get('hit@1'))} / {fmt(r.get('hit@5'))} / {fmt(a.get('answerable_refused_rate'))} / "
-                f"{fmt(a.get('unanswerable_refused_rate'))}"
+                f"{fmt(a.get('unanswerable_refused_rate'))} "
+                f"({a.get('n_answerable', 0)} + {a.get('n_unanswerable', 0)})"
             )
         rows.append(row)
-    header = ["question language: hit@1 / hit@5 / answerable refused / unanswerable refused"]
+    header = [
+        "question language: hit@1 / hit@5 / answerable refused / unanswerable refused "
+        "(answerable + unanswerable)"
+    ]
     return table(header + [VIEW_LABELS.get(v, v) for v in cols], rows)
 
 

@@ -19,7 +19,8 @@ from indexer.sentences import split_long, split_sentences
 
 __all__ = ["CHUNKER_VERSION", "chunk_blocks", "split_sentences"]
 
-CHUNKER_VERSION = "4"  # 3: "res. 76/7" ends no sentence; 4: card links, notes, check date kept
+CHUNKER_VERSION = "5"  # 3: "res. 76/7" ends no sentence; 4: card links, notes, check date kept;
+# 5: Arabic and Chinese sentence ends (؟ 。！？)
 
 
 @dataclass

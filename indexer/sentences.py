@@ -5,7 +5,8 @@ Citations are full of periods that do not end a sentence (``art. 5``, ``para. 12
 ``…`` followed by whitespace and the start of a new sentence (capital letter, digit,
 opening quote), unless the word before the period is a known abbreviation or an
 initial. A line break is always a boundary: merged blocks and list rows are joined
-with ``\\n`` by the chunker.
+with ``\\n`` by the chunker. Arabic and Chinese have no capitals: any of their letters
+opens a sentence, after "؟" too, and after Chinese "。！？" no space is needed.
 """
 
 from __future__ import annotations
@@ -28,8 +29,13 @@ ABBREVIATIONS = frozenset({
     "ord", "cap", "sch", "civ", "stat", "pub", "cth",
 })
 # fmt: on
-_END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*\s+")  # French: "agir. » Puis"
+_END = re.compile(
+    r"[.!?…؟]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*\s+"  # French: "agir. » Puis"; Arabic "؟"
+    r"|[。！？]+[”’」』）]*\s*"  # Chinese: no space after a full stop
+)
 _OPENERS = "\"'«“‘([¿¡"
+# Scripts without capital letters: any letter may open a sentence (Arabic, Chinese).
+_NO_CASE = re.compile("[\u0600-\u06ff\u3400-\u4dbf\u4e00-\u9fff]")
 _LABEL = re.compile(r"\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6}|[A-Z]|[IVXLC]{1,6})\)?")
 _ACRONYM = re.compile(r"(?:\w\.)+\w")  # U.S, e.g, i.e, U.N.D.P
 
@@ -37,7 +43,7 @@ _ACRONYM = re.compile(r"(?:\w\.)+\w")  # U.S, e.g, i.e, U.N.D.P
 def _starts_sentence(rest: str) -> bool:
     """True when ``rest`` (the text after a candidate boundary) opens a sentence."""
     rest = rest.lstrip(_OPENERS + " \u00a0\u202f")
-    return bool(rest) and (rest[0].isupper() or rest[0].isdigit())
+    return bool(rest) and (rest[0].isupper() or rest[0].isdigit() or bool(_NO_CASE.match(rest)))
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:

@@ -596,3 +596,164 @@ def test_interface_follows_the_browser_language_then_the_switch(browser, server)
     expect(page.get_by_role("tab", name="Preguntar", exact=True)).to_be_visible()
     expect(page.locator("#answer")).to_contain_text("Haga una pregunta: cada respuesta cita")
     context.close()
+
+
+ARABIC_TABS = [
+    "اطرح سؤالًا",
+    "المكتبة",
+    "مقارنة",
+    "تحليل الثغرات",
+    "ملف الإحاطة",
+    "أسئلة وأجوبة تدريبية",
+]
+CHINESE_TABS = ["提问", "文献库", "比较", "差距分析", "简报材料", "培训问答"]
+RUSSIAN_TABS = [
+    "Задать вопрос",
+    "Библиотека",
+    "Сравнение",
+    "Анализ пробелов",
+    "Справочные материалы",
+    "Учебные вопросы",
+]
+# Where the header's parts and the tab buttons sit (and whether a text is cut off in its
+# box), how wide the page is, and the direction each kind of text is laid out in.
+RTL_LAYOUT_JS = """() => {
+  const shown = (el) => el.getClientRects().length > 0;
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent.trim(), left: r.left, top: r.top, right: r.right,
+            bottom: r.bottom, cut: el.scrollWidth > el.clientWidth + 1};
+  };
+  const dir = (selector) => {
+    const el = document.querySelector(selector);
+    return el ? getComputedStyle(el).direction : null;
+  };
+  const doc = document.documentElement;
+  const header = document.querySelector('#app-header');
+  return {
+    page: [doc.scrollWidth, doc.clientWidth],
+    tabs: Array.from(document.querySelectorAll('#tabs [role=tab]')).filter(shown).map(box),
+    header: [header, ...document.querySelectorAll('#ui-lang label')].filter(shown).map(box),
+    header_text: getComputedStyle(header.querySelector('.prose') || header).direction,
+    header_align: getComputedStyle(header.querySelector('.prose') || header).textAlign,
+    answer: dir('#answer .vg-a'),
+    sources: dir('#sources ol.vg-sources'),
+    quotation: dir('#passage-view blockquote'),
+  };
+}"""
+
+# Where, left to right, two characters of a text inside an element are drawn: the first text
+# node holding TEXT; I and J index into it. Also the elements around it, for the message.
+READS_JS = """([selector, text, i, j]) => {
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode();
+  while (node && !node.data.includes(text)) node = walker.nextNode();
+  if (!node) return null;
+  const start = node.data.indexOf(text);
+  const x = (k) => {
+    const range = document.createRange();
+    range.setStart(node, start + k);
+    range.setEnd(node, start + k + 1);
+    return range.getBoundingClientRect().left;
+  };
+  const around = [];
+  for (let el = node.parentElement; el && around.length < 4; el = el.parentElement) {
+    around.push(`${el.tagName}.${el.className} ${getComputedStyle(el).unicodeBidi}`);
+  }
+  return {left: [x(i), x(j)], around};
+}"""
+
+
+def reads_left_to_right(page, selector: str, text: str, i: int, j: int) -> None:
+    """Character ``i`` of ``text`` (in ``selector``) is drawn left of character ``j``."""
+    drawn = page.evaluate(READS_JS, [selector, text, i, j])
+    assert drawn and drawn["left"][0] < drawn["left"][1], (text, drawn)
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes share more than a pixel each way."""
+    wide = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return wide > 1 and high > 1
+
+
+def check_rtl_layout(page) -> dict:
+    """The page mirrored and tidy: nothing wider than the window, tabs from right to left,
+    no two tabs (or parts of the header) on top of each other, no tab name cut off."""
+    layout = page.evaluate(RTL_LAYOUT_JS)
+    assert layout["page"][0] <= layout["page"][1] + 2, layout["page"]  # no sideways scroll
+    tabs, header = layout["tabs"], layout["header"]
+    assert [t["text"] for t in tabs] == ARABIC_TABS, tabs
+    assert all(a["left"] > b["left"] for a, b in zip(tabs, tabs[1:], strict=False)), tabs
+    for boxes in (tabs, header):
+        assert len(boxes) > 1 and not any(b["cut"] for b in boxes), boxes
+        for i, a in enumerate(boxes):
+            assert not any(overlap(a, b) for b in boxes[i + 1 :]), (a, boxes)
+    assert layout["header_text"] == "rtl" and layout["header_align"] in ("right", "start")
+    assert len({round(b["top"]) for b in header[1:]}) == 1, header  # the six on one line
+    return layout
+
+
+def test_interface_in_arabic_right_to_left_then_chinese_and_russian(browser, server):
+    """An Arabic browser gets the page in Arabic, right to left and tidy at 1366 px; an
+    English question's answer and passage stay left to right inside it; the switch then
+    shows the tabs in Chinese and in Russian, left to right again."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="ar", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#ask-input textarea", timeout=SLOW)
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(page.locator("#ui-lang input[value=ar]")).to_be_checked()
+    for name in ARABIC_TABS:
+        expect(page.get_by_role("tab", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("tab", name="Library", exact=True)).to_have_count(0)
+    expect(page.locator("#ask-submit")).to_have_text("اسأل")
+    expect(page.locator("#answer")).to_contain_text("اطرح سؤالًا: كل إجابة تستشهد")
+    check_rtl_layout(page)
+
+    turn = ask(page, "Which companies must publish a modern slavery statement?", ARABIC_TABS[0])
+    expect(turn.locator(".vg-q")).to_contain_text("س: Which companies")
+    expect(turn).to_contain_text("Modern Slavery")
+    turn.locator(".vg-cite").first.click()
+    expect(page.locator("#passage-view blockquote")).to_be_visible()
+    layout = check_rtl_layout(page)
+    # the page right to left, the English answer and passage left to right within it
+    assert (layout["sources"], layout["answer"], layout["quotation"]) == ("rtl", "ltr", "ltr")
+    screenshot(page, "interface-ar")
+
+    open_tab(page, ARABIC_TABS[1])  # a gradio table, mirrored too
+    head = page.locator("#library-table th")
+    expect(head.first).to_contain_text("العنوان")
+    assert head.nth(0).bounding_box()["x"] > head.nth(1).bounding_box()["x"]
+    sizes = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert sizes[0] <= sizes[1] + 2, sizes
+    # an English title keeps its order in a right-to-left table: "Harbourtown ... </b>"
+    reads_left_to_right(page, "#library-table", HOSTILE_TITLE, 0, len(HOSTILE_TITLE) - 1)
+    open_tab(page, ARABIC_TABS[2])  # dates read left to right after Arabic words
+    page.locator("#compare-run").click()
+    note = page.locator("#compare-note")
+    expect(note).to_contain_text("عدد الصكوك", timeout=SLOW)
+    date = re.search(r"\d{4}-\d{2}-\d{2}", note.inner_text()).group(0)
+    reads_left_to_right(page, "#compare-note", date, 0, 9)  # 2026-12-02, not 02-12-2026
+    reads_left_to_right(page, "#compare-table tbody", date, 0, 9)  # a status: "in force (on …)"
+    open_tab(page, ARABIC_TABS[0])
+    page.locator("#ui-lang").get_by_text("中文", exact=True).click()
+    expect(html).to_have_attribute("dir", "ltr")
+    expect(html).to_have_attribute("lang", "zh-CN")
+    for name in CHINESE_TABS:
+        expect(page.get_by_role("tab", name=name, exact=True)).to_be_visible()
+    expect(turn.locator(".vg-q")).to_contain_text("问：Which companies")  # redrawn
+    page.locator("#ui-lang").get_by_text("Русский", exact=True).click()
+    expect(html).to_have_attribute("lang", "ru")
+    for name in RUSSIAN_TABS:
+        expect(page.get_by_role("tab", name=name, exact=True)).to_be_visible()
+    expect(turn.locator(".vg-q")).to_contain_text("В: Which companies")
+    expect(html).to_have_attribute("dir", "ltr")
+    context.close()

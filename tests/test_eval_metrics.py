@@ -22,7 +22,7 @@ from evals.metrics import (
     retrieval_summary,
 )
 from evals.questions import EVAL_DOCS, document_passages, load_questions, problems
-from evals.report import markdown
+from evals.report import languages_table, markdown
 from indexer.settings import BUNDLED_CORPUS
 
 UK = "uk-modern-slavery-act-2015"
@@ -170,6 +170,37 @@ def test_markdown_report_puts_the_suites_side_by_side_and_hides_test_failures():
     assert "Questions to look at" not in text  # reading test failures would be tuning on them
     results["meta"]["split"] = "dev"
     assert "Questions to look at" in markdown(results)
+
+
+def test_language_table_has_a_row_per_question_language_in_suite_order():
+    # Arabic, Chinese and Russian questions (user documents only) get rows after en, fr, es;
+    # a view without the language shows a dash, every cell its counts.
+    records = [
+        _record("e", "paper", True, True, [True], first_ok=True, lang="en"),
+        _record("r", "paper", True, True, [False, True], cross=True, lang="ru"),
+        _record("z", "legal", True, False, [False], cross=True, lang="zh"),
+        _record("a", "paper", False, False, lang="ar"),
+    ]
+    cards = summarise([_record("f", "cards", True, True, [True], lang="fr")])
+    results = {
+        "meta": {"date": "2026-12-02", "split": "test", "embedder": "e", "modes": ["hybrid"]},
+        "suites": {
+            "bundled": {"views": {"bundled": cards}, "records": []},
+            "userdocs": {"views": {"own_store": summarise(records)}, "records": records},
+        },
+    }
+    text = languages_table(results)
+    assert [line.split(" | ")[0].lstrip("| ") for line in text.splitlines()[2:]] == [
+        "en",
+        "fr",
+        "ar",
+        "zh",
+        "ru",
+    ]
+    assert "| ru | – | 0.000 / 1.000 / 0.000 / – (1 + 0) |" in text
+    assert "| ar | – | – / – / – / 1.000 (0 + 1) |" in text
+    assert "| fr | 1.000 / 1.000 / 0.000 / – (1 + 0) | – |" in text
+    assert text in markdown(results)
 
 
 # -- the question set --------------------------------------------------------------------

@@ -19,7 +19,7 @@ from assistant.web.ask import ask_tab, new_session
 from assistant.web.brief import brief_tab
 from assistant.web.compare import compare_tab
 from assistant.web.gap import gap_tab
-from assistant.web.i18n import LANG_NAMES, LOAD_JS, SWITCH_JS, gradio_i18n, text, ui
+from assistant.web.i18n import LANG_NAMES, LOAD_JS, RTL_CSS, SWITCH_JS, gradio_i18n, text, ui
 from assistant.web.library import library_tab
 from assistant.web.login import LoginGuard, LoginThrottle, login_notice
 from assistant.web.quiz import quiz_tab
@@ -67,7 +67,7 @@ def language_switch() -> gr.Radio:
         label=ui("app.lang"),
         elem_id="ui-lang",
         scale=0,
-        min_width=380,
+        min_width=700,  # the six languages on one line
     )
     ui_lang.input(None, [ui_lang], None, js=SWITCH_JS, api_visibility="private")
     return ui_lang
@@ -80,7 +80,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     documents = assistant.retriever.documents()
     with gr.Blocks(title="Vigilance") as app:
         with gr.Row(equal_height=True):
-            gr.Markdown(ui("app.header"))
+            gr.Markdown(ui("app.header"), elem_id="app-header")
             ui_lang = language_switch()
         session = gr.State(new_session())
         with gr.Tabs(elem_id="tabs"):
@@ -129,11 +129,11 @@ def launch(
         server_port=port,
         show_error=False,
         max_file_size=int(settings.max_file_mb * 1024 * 1024),
-        css=render.CSS,
+        css=render.CSS + RTL_CSS,  # RTL_CSS: the page mirrored for Arabic
         footer_links=["api"],
         quiet=True,  # gradio's own banner advises share=True, which Vigilance never wants
         prevent_thread_lock=True,
-        i18n=gradio_i18n(),  # labels in English, French or Spanish (``assistant.web.i18n``)
+        i18n=gradio_i18n(),  # labels in the six UN languages (``assistant.web.i18n``)
         **login,
     )
     print(f"Vigilance is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)

@@ -45,9 +45,19 @@ def download_buttons() -> tuple[Any, Any, Any]:
     return buttons
 
 
+def pack_language(ui_lang: str | None, offered: tuple[str, ...] | None = None) -> str:
+    """The pack's language for an interface language: the same when packs are written in it
+    (``offered``: by default the languages ``assistant.tools.brief`` writes), else English."""
+    if offered is None:
+        from assistant.tools.brief import LANGS as offered
+    lang = supported(ui_lang)
+    return lang if lang in offered else "en"
+
+
 def brief_tab(assistant: Any, ui_lang: Any = None) -> None:
     """The tab; the pack's language follows ``ui_lang``, the interface language switch,
-    until another is chosen."""
+    until another is chosen (English for an interface language packs are not written in)."""
+    from assistant.tools.brief import LANGS as PACK_LANGS
     from assistant.tools.brief import BriefQuestion, build_brief, export_brief, guiding_questions
 
     def choices(lang: str) -> list[tuple[str, str]]:
@@ -56,7 +66,7 @@ def brief_tab(assistant: Any, ui_lang: Any = None) -> None:
     first = choices("en")
     with gr.Row():
         lang = gr.Radio(
-            [(name, code) for code, name in LANG_NAMES.items()],
+            [(LANG_NAMES[code], code) for code in PACK_LANGS],
             value="en",
             label=ui("common.language"),
             elem_id="brief-lang",
@@ -114,7 +124,7 @@ def brief_tab(assistant: Any, ui_lang: Any = None) -> None:
 
     lang.change(relabel, lang, guiding, api_visibility="private")
     if ui_lang is not None:
-        ui_lang.change(supported, ui_lang, lang, api_visibility="private")
+        ui_lang.change(pack_language, ui_lang, lang, api_visibility="private")
     # Typing questions of one's own means using them.
     own.input(
         lambda text: "own" if text.strip() else "guiding", own, source, api_visibility="private"

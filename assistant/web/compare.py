@@ -14,7 +14,7 @@ import gradio as gr
 from assistant.sources import cite
 from assistant.web import render
 from assistant.web.downloads import export_dir
-from assistant.web.i18n import lang_of, supported, text, ui
+from assistant.web.i18n import dates_ltr, direction, lang_of, supported, text, ui
 
 # Share of the table's width per column (percent): narrow facts, wide text.
 WIDTHS = {
@@ -70,8 +70,10 @@ def column_name(column: str, name: str, lang: str = "en") -> str:
 
 
 def note_text(table: Any, lang: str = "en") -> str:
-    """What the table shows: how many instruments, on which date, how to read it."""
-    return text("compare.note", lang, n=len(table.rows), on=table.as_of)
+    """What the table shows: how many instruments, on which date, how to read it (the date
+    isolated left to right on a right-to-left page, where it would read backwards)."""
+    on = table.as_of if direction(lang) == "ltr" else f"\u2066{table.as_of}\u2069"
+    return text("compare.note", lang, n=len(table.rows), on=on)
 
 
 def cell_html(row: Any, column: str, lang: str = "en") -> str:
@@ -87,7 +89,7 @@ def cell_html(row: Any, column: str, lang: str = "en") -> str:
     if column == "jurisdiction":
         return f'<span title="{render.esc(cell.value)}">{render.esc(render.jurisdiction_label(cell.value))}</span>'
     if column == "status":
-        return render.esc(render.status_label(cell.value, lang))
+        return dates_ltr(render.esc(render.status_label(cell.value, lang)), lang)
     if column == "binding" and cell.value in ("yes", "no"):
         return render.esc(text(f"common.{cell.value}", lang))
     if column in POINT_COLUMNS and cell.value:
@@ -108,7 +110,7 @@ def table_html(table: Any, lang: str = "en") -> str:
     )
     body = "".join(
         f'<tr data-card="{render.esc(row.card_id)}">'
-        + "".join(f"<td>{cell_html(row, c, lang)}</td>" for c in columns)
+        + "".join(f'<td dir="auto">{cell_html(row, c, lang)}</td>' for c in columns)
         + "</tr>"
         for row in table.rows
     )
@@ -136,13 +138,14 @@ def entry_html(row: Any, as_of: str, lang: str = "en") -> str:
     parts = [f"<h3>{render.esc(c['instrument'].value)}</h3>"]
     if row.title and row.title != c["instrument"].value:
         parts.append(f"<p>{render.esc(row.title)}</p>")
-    parts.append(f'<p class="vg-meta">{render.esc(" · ".join(f for f in facts if f))}</p>')
+    said = dates_ltr(render.esc(" · ".join(f for f in facts if f)), lang)
+    parts.append(f'<p class="vg-meta">{said}</p>')
     if render.safe_url(source.url):
         parts.append(f"<p>{render.link(source.url)}</p>")
     if c["thresholds"].value:
         name = column_name("thresholds", COLUMNS["thresholds"], lang)
         parts.append(
-            f"<p><strong>{render.esc(text('compare.thresholds', lang, name=name, on=as_of))}"
+            f"<p><strong>{dates_ltr(render.esc(text('compare.thresholds', lang, name=name, on=as_of)), lang)}"
             f"</strong> {render.esc(c['thresholds'].value)}</p>"
         )
     for column in POINT_COLUMNS:
@@ -154,7 +157,7 @@ def entry_html(row: Any, as_of: str, lang: str = "en") -> str:
         label = f" ({cell.label})" if cell.label else ""
         said = text("compare.source", lang, source=cite(cell.source, style="short") + label)
         parts.append(
-            f'<blockquote>{render.esc(cell.source.text)}</blockquote><p class="vg-meta">'
+            f'<blockquote dir="auto">{render.esc(cell.source.text)}</blockquote><p class="vg-meta">'
             f"{render.esc(said)}</p>"
         )
     return f'<div class="vg-cmp-entry" data-card="{render.esc(row.card_id)}">{"".join(parts)}</div>'

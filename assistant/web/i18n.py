@@ -1,7 +1,8 @@
-"""The interface in English, French and Spanish.
+"""The interface in the six UN languages: Arabic (right to left), Chinese, English, French,
+Russian and Spanish.
 
-Every fixed phrase of the app lives in one table, ``ui_text.yaml`` (key -> en, fr, es).
-Two kinds of use:
+Every fixed phrase of the app lives in one table, ``ui_text.yaml`` (key -> en, fr, es, ar,
+zh, ru). Two kinds of use:
 
 - labels, buttons, placeholders, tab names, Markdown headings: ``ui(key)``, which gradio's
   frontend translates into the page's language (``gr.I18n`` given to ``launch``); the page's
@@ -11,20 +12,33 @@ Two kinds of use:
   cookie the switch sets), else the browser's Accept-Language, else English.
 
 Answers are not translated here: they come in the question's language
-(``assistant.messages``). Nothing here imports gradio at import time (``uploads`` uses
+(``assistant.messages``). Arabic turns the whole page right to left (``vgSetLocale`` sets
+``dir`` on the page, ``RTL_CSS``). Nothing here imports gradio at import time (``uploads`` uses
 ``text``); ``ui`` and ``gradio_i18n`` import it when called.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
 from typing import Any
 
-LANGS = ("en", "fr", "es")
+LANGS = ("en", "fr", "es", "ar", "zh", "ru")
 # Each language named in itself: the switch's choices are never translated.
-LANG_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+LANG_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+}
+RTL = ("ar",)  # written right to left: the whole page mirrors
+# The frontend's name of a language when it is not the code itself: gradio's own phrases
+# (upload boxes, "Loading...") exist in simplified Chinese as "zh-CN".
+LOCALES = {"zh": "zh-CN"}
 COOKIE = "vigilance_lang"
 TABLE = Path(__file__).with_name("ui_text.yaml")
 _FIELD = re.compile(r"\{(\w*)\}")
@@ -32,7 +46,7 @@ _FIELD = re.compile(r"\{(\w*)\}")
 
 @functools.cache
 def table() -> dict[str, dict[str, str]]:
-    """The UI strings: key -> {"en": ..., "fr": ..., "es": ...}."""
+    """The UI strings: key -> {"en": ..., "fr": ..., ..., "ru": ...}."""
     import yaml
 
     return yaml.safe_load(TABLE.read_text(encoding="utf-8"))
@@ -67,10 +81,30 @@ def ui(key: str) -> Any:
     return I18nData(key)
 
 
+def direction(lang: str | None) -> str:
+    """The direction ``lang`` is written in: "rtl" for Arabic, else "ltr"."""
+    return "rtl" if supported(lang) in RTL else "ltr"
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def dates_ltr(escaped: str, lang: str | None) -> str:
+    """HTML whose ISO dates read left to right on a right-to-left page: after Arabic words,
+    2026-11-29 would otherwise show as 29-11-2026. Unchanged in other languages."""
+    if direction(lang) != "rtl":
+        return escaped
+    return _ISO_DATE.sub(lambda m: f'<span dir="ltr">{m.group(0)}</span>', escaped)
+
+
 def frontend_table() -> dict[str, dict[str, str]]:
-    """Language -> key -> phrase, for the frontend: the phrases that take no fields."""
+    """Locale -> key -> phrase, for the frontend: the phrases that take no fields (Chinese
+    under gradio's "zh-CN")."""
     rows = {k: v for k, v in table().items() if not fields_of(v["en"])}
-    return {lang: {k: v.get(lang) or v["en"] for k, v in rows.items()} for lang in LANGS}
+    return {
+        LOCALES.get(lang, lang): {k: v.get(lang) or v["en"] for k, v in rows.items()}
+        for lang in LANGS
+    }
 
 
 def gradio_i18n() -> Any:
@@ -114,28 +148,48 @@ def lang_of(request: Any) -> str:
 
 # The frontend's locale is changed through gradio's own i18n module (the one its settings
 # panel uses), found among the page's loaded scripts. The choice is kept in a cookie, so the
-# server speaks the same language and a reload keeps it.
+# server speaks the same language and a reload keeps it. The same step sets the page's
+# direction: right to left for Arabic (``RTL_CSS`` mirrors what gradio lays out itself).
 _SET_LOCALE = """
 const vgSetLocale = (lang) => {
-  if (document.documentElement.lang === lang) return;
+  const root = document.documentElement;
+  const locale = %LOCALES%[lang] || lang;
+  root.dir = %RTL%.includes(lang) ? 'rtl' : 'ltr';
+  if (root.lang === locale) return;
   const core = performance.getEntriesByType('resource').map((e) => e.name)
     .find((name) => /\\/assets\\/core-[\\w-]+\\.js(\\?|$)/.test(name));
-  if (core) import(core).then((m) => m.changeLocale && m.changeLocale(lang));
+  if (!core) return;
+  import(core).then((m) => {
+    if (m.changeLocale) m.changeLocale(locale);
+    root.lang = locale;
+  });
 };
-"""
-_LANGS_JS = "[" + ", ".join(f"'{code}'" for code in LANGS) + "]"
+""".replace("%LOCALES%", json.dumps(LOCALES)).replace("%RTL%", json.dumps(list(RTL)))
+_LANGS_JS = json.dumps(list(LANGS))
 
-# On load: the remembered choice, else the page's language (the browser's), else English.
+# On load: the remembered choice, else the browser's first language, else English.
 LOAD_JS = (
     "() => {"
     + _SET_LOCALE
     + f"const langs = {_LANGS_JS};"
     + f"const kept = (document.cookie.match(/(?:^|; ){COOKIE}=(\\w+)/) || [])[1];"
-    + "const page = (document.documentElement.lang || 'en').split('-')[0];"
+    + "const page = (navigator.language || 'en').split('-')[0].toLowerCase();"
     + "const lang = langs.includes(kept) ? kept : (langs.includes(page) ? page : 'en');"
     + "vgSetLocale(lang);"
     + "return lang; }"
 )
+
+# The page right to left (``dir="rtl"`` on <html>, set by ``vgSetLocale``): gradio's blocks,
+# Markdown and text boxes say dir="ltr" of themselves, so they are turned here; document text
+# in the app's HTML keeps its own direction (``dir="auto"``, ``<bdi>``: ``assistant.web.render``).
+RTL_CSS = """
+html[dir="rtl"] [dir="ltr"] {direction: rtl;}
+html[dir="rtl"] .prose[dir="ltr"] {text-align: right;}
+html[dir="rtl"] textarea, html[dir="rtl"] input[type="text"] {direction: rtl;
+  unicode-bidi: plaintext; text-align: start;}
+html[dir="rtl"] #library-table .body-cell, html[dir="rtl"] #library-table .body-cell *
+  {unicode-bidi: plaintext;}
+"""
 
 # The switch: remember the choice for a year, then show the page in that language.
 SWITCH_JS = (

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from assistant.answer import MARKER
-from assistant.messages import MESSAGES, message
+from assistant.messages import ANSWER_LANGS, MESSAGES, message
 from assistant.sources import Citation, describe
-from assistant.web.i18n import text
+from assistant.web.i18n import dates_ltr, text
 
 CITATION_FIELDS = {f.name for f in fields(Citation)}
 BINDING = {"yes": "binding", "no": "non-binding"}
@@ -44,30 +44,30 @@ CSS = """
   font: inherit; color: var(--link-text-color);}
 .vg-notcovered {font-weight: 700; color: var(--error-text-color, #b91c1c);}
 .vg-sources li {margin-bottom: .6em;}
-.vg-short {border-left: 4px solid var(--color-accent); background: var(--background-fill-secondary);
+.vg-short {border-inline-start: 4px solid var(--color-accent); background: var(--background-fill-secondary);
   padding: 0.4em 0.8em; margin: 0.4em 0 0.8em;}
 .vg-short p {margin: 0.25em 0;}
-.vg-caveats {border-left: 4px solid #c77700; background: #fff6e5; color: #3d2a00;
+.vg-caveats {border-inline-start: 4px solid #c77700; background: #fff6e5; color: #3d2a00;
   padding: 0.4em 0.8em; margin: 0.6em 0;}
 .vg-card-notes {margin: 0.4em 0; font-size: 0.92em;}
-.vg-passage blockquote {white-space: pre-wrap; border-left: 4px solid var(--color-accent);
+.vg-passage blockquote {white-space: pre-wrap; border-inline-start: 4px solid var(--color-accent);
   margin: .5em 0; padding: .3em .8em;}
 .vg-context {white-space: pre-wrap; color: var(--body-text-color-subdued); margin: .4em 0;}
 .vg-problems li {color: var(--error-text-color, #b91c1c);}
 .vg-cmp-wrap {max-height: 70vh; overflow: auto;}
 table.vg-cmp {width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 0;
   margin: 0; padding: 0; border: 0; font-family: var(--font); font-size: .88em; line-height: 1.35;}
-table.vg-cmp th, table.vg-cmp td {padding: .45em .5em; vertical-align: top; text-align: left;
+table.vg-cmp th, table.vg-cmp td {padding: .45em .5em; vertical-align: top; text-align: start;
   white-space: normal; overflow-wrap: anywhere; hyphens: auto; font-family: var(--font);
   border: 0; border-bottom: 1px solid var(--border-color-primary);}
 table.vg-cmp thead th {position: sticky; top: 0; z-index: 1; overflow-wrap: break-word;
   background: var(--background-fill-secondary); font-weight: 600;}
 table.vg-cmp tbody tr {cursor: pointer;}
 table.vg-cmp tbody tr:hover, table.vg-cmp tbody tr.vg-cmp-on {background: var(--background-fill-secondary);}
-.vg-cmp-open {font: inherit; font-weight: 600; color: var(--link-text-color); text-align: left;
+.vg-cmp-open {font: inherit; font-weight: 600; color: var(--link-text-color); text-align: start;
   background: none; border: 0; padding: 0; cursor: pointer;}
 .vg-cmp-loc {color: var(--body-text-color-subdued);}
-.vg-cmp-entry {border-left: 4px solid var(--color-accent); padding: .2em .9em; margin-top: .6em;}
+.vg-cmp-entry {border-inline-start: 4px solid var(--color-accent); padding: .2em .9em; margin-top: .6em;}
 .vg-cmp-entry blockquote {white-space: pre-wrap; margin: .2em 0 .8em; padding: 0;}
 #library-table .body-cell, #library-table .body-cell *, #library-table td, #library-table th
   {font-family: var(--font);}
@@ -76,7 +76,7 @@ table.vg-cmp tbody tr:hover, table.vg-cmp tbody tr.vg-cmp-on {background: var(--
 #quiz-table table.vg-quiz {width: 100%; table-layout: fixed; border-collapse: separate;
   border-spacing: 0; margin: 0; font-family: var(--font); font-size: .92em; line-height: 1.4;}
 #quiz-table table.vg-quiz th, #quiz-table table.vg-quiz td {padding: .45em .55em;
-  vertical-align: top; text-align: left; white-space: normal; overflow-wrap: anywhere;
+  vertical-align: top; text-align: start; white-space: normal; overflow-wrap: anywhere;
   font-family: var(--font); border: 0; border-bottom: 1px solid var(--border-color-primary);}
 #quiz-table table.vg-quiz thead th {position: sticky; top: 0; z-index: 1; font-weight: 600;
   background: var(--background-fill-secondary); overflow-wrap: normal;}
@@ -88,6 +88,16 @@ table.vg-cmp tbody tr:hover, table.vg-cmp tbody tr.vg-cmp-on {background: var(--
 def esc(value: Any) -> str:
     """Text made safe for HTML content and attributes (``None`` is empty)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def phrase(key: str, lang: str = "en", **fields: Any) -> str:
+    """The interface's phrase ``key``, escaped, each of its ``fields`` (a user's or a
+    document's words) in ``<bdi>``: they keep their own direction inside the phrase's."""
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(fields)}
+    out = esc(text(key, lang, **marks))
+    for name, mark in marks.items():
+        out = out.replace(mark, f"<bdi>{esc(fields[name])}</bdi>")
+    return out
 
 
 def safe_url(url: str) -> str:
@@ -128,7 +138,7 @@ def with_markers(line: str, numbers: Iterable[int], turn: int, lang: str = "en")
     return MARKER.sub(button, esc(line))
 
 
-SHORT_HEADINGS = {message("in_short", lang) for lang in ("en", "fr", "es")}
+SHORT_HEADINGS = {message("in_short", lang) for lang in ANSWER_LANGS}
 
 
 def answer_body(answer: Mapping[str, Any], turn: int, lang: str = "en") -> str:
@@ -191,12 +201,12 @@ def transcript(turns: list[Mapping[str, Any]], lang: str = "en") -> str:
         answer = turn["answer"]
         resolved = answer.get("resolved_question")
         body = answer_body(answer, i, lang) if answer.get("supported") else not_covered(answer)
-        question = text("render.question", lang, question=answer.get("question", ""))
-        searched = text("render.searched_as", lang, question=resolved) if resolved else ""
+        question = phrase("render.question", lang, question=answer.get("question", ""))
+        searched = phrase("render.searched_as", lang, question=resolved) if resolved else ""
         out.append(
-            f'<div class="vg-turn"><div class="vg-q">{esc(question)}</div>'
-            + (f'<div class="vg-resolved">{esc(searched)}</div>' if resolved else "")
-            + f'<div class="vg-a" data-turn="{i}">{body}</div></div>'
+            f'<div class="vg-turn"><div class="vg-q">{question}</div>'
+            + (f'<div class="vg-resolved">{searched}</div>' if resolved else "")
+            + f'<div class="vg-a" data-turn="{i}" dir="auto">{body}</div></div>'
         )
     return "".join(out)
 
@@ -208,8 +218,8 @@ def citation_line(c: Mapping[str, Any], lang: str = "en") -> str:
     pages = f" ({src.pages})" if src.pages else ""
     url = f'<div class="vg-url">{link(src.url)}</div>' if safe_url(src.url) else ""
     return (
-        f"{esc(src.locator or '-')}{esc(pages)} — {esc(src.title)}"
-        f'<div class="vg-meta">{esc(meta)}</div>{url}'
+        f"<bdi>{esc(src.locator or '-')}{esc(pages)} — {esc(src.title)}</bdi>"
+        f'<div class="vg-meta">{dates_ltr(esc(meta), lang)}</div>{url}'
     )
 
 
@@ -243,12 +253,12 @@ def card_notes(notes: CardNotes, lang: str = "en") -> str:
     """The notes under a passage: those about the point first, the card's others folded."""
     parts = []
     if notes.point:
-        items = "".join(f"<li>{esc(n)}</li>" for n in notes.point)
+        items = "".join(f'<li dir="auto">{esc(n)}</li>' for n in notes.point)
         heading = esc(text("render.not_verified_point", lang))
         parts.append(f'<div class="vg-caveats"><strong>{heading}</strong><ul>{items}</ul></div>')
     others = [n for n in notes.card if n not in notes.point]
     if others:
-        items = "".join(f"<li>{esc(n)}</li>" for n in others)
+        items = "".join(f'<li dir="auto">{esc(n)}</li>' for n in others)
         summary = esc(text("render.not_verified_others", lang, n=len(others)))
         parts.append(
             f'<details class="vg-card-notes"><summary>{summary}</summary><ul>{items}</ul></details>'
@@ -281,9 +291,10 @@ def passage(
     ps, pe = meta.get("page_start", -1), meta.get("page_end", -1)
     pages = "" if ps in (-1, None) else (f"p. {ps}" if pe in (ps, -1, None) else f"pp. {ps}-{pe}")
     head = (
-        f'<div class="vg-doc"><strong>{esc(meta.get("title", ""))}</strong>'
+        f'<div class="vg-doc"><span dir="auto"><strong>{esc(meta.get("title", ""))}</strong>'
         + (f" ({esc(meta['symbol'])})" if meta.get("symbol") else "")
-        + f'<div class="vg-meta">{esc(" · ".join(f for f in facts if f))}</div>'
+        + "</span>"
+        + f'<div class="vg-meta">{dates_ltr(esc(" · ".join(f for f in facts if f)), lang)}</div>'
         + (
             f'<div class="vg-url">{link(meta.get("url", ""))}</div>'
             if safe_url(meta.get("url", ""))
@@ -292,22 +303,27 @@ def passage(
         + "</div>"
     )
     where = " · ".join(x for x in (meta.get("locator", ""), pages) if x)
-    parts = [head, f'<h4 class="vg-loc">{esc(where or "-")}</h4>']
+    parts = [head, f'<h4 class="vg-loc" dir="auto">{esc(where or "-")}</h4>']
     if meta.get("heading"):
-        parts.append(f'<div class="vg-heading">{esc(meta["heading"])}</div>')
+        parts.append(f'<div class="vg-heading" dir="auto">{esc(meta["heading"])}</div>')
     for rec in context:
         loc = rec.get("meta", {}).get("locator", "")
         if rec.get("id") == record.get("id"):
-            parts.append(f'<blockquote class="vg-text">{esc(record.get("text", ""))}</blockquote>')
+            parts.append(quotation(record))
         else:
             parts.append(
-                f'<div class="vg-context"><span class="vg-context-loc">{esc(loc)}</span>\n'
+                f'<div class="vg-context" dir="auto"><span class="vg-context-loc">{esc(loc)}</span>\n'
                 f"{esc(rec.get('text', ''))}</div>"
             )
     if not any(rec.get("id") == record.get("id") for rec in context):
-        parts.append(f'<blockquote class="vg-text">{esc(record.get("text", ""))}</blockquote>')
+        parts.append(quotation(record))
     parts.append(card_notes(notes, lang))
     return f'<div class="vg-passage">{"".join(parts)}</div>'
+
+
+def quotation(record: Mapping[str, Any]) -> str:
+    """The cited passage, in its own direction whatever the page's (``dir="auto"``)."""
+    return f'<blockquote class="vg-text" dir="auto">{esc(record.get("text", ""))}</blockquote>'
 
 
 def lines(items: Iterable[str], ok: str = "") -> str:
