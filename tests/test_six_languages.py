@@ -50,7 +50,10 @@ def test_arabic_and_chinese_sentences_are_split():
         "يجب استبعاد المورد المدان.",
         "ويجوز قبوله من جديد بعد تعويض العمال.",
     ]
-    assert split_sentences("See art. 5 of the Act. It applies.") == ["See art. 5 of the Act.", "It applies."]
+    assert split_sentences("See art. 5 of the Act. It applies.") == [
+        "See art. 5 of the Act.",
+        "It applies.",
+    ]
 
 
 def test_chinese_is_cut_into_words():
@@ -63,7 +66,13 @@ def test_chinese_is_cut_into_words():
     assert "供应链" in found or {"供应", "链"} <= set(found)
     assert "的" not in terms("企业的义务", "zh") and "哪些" not in terms("哪些企业", "zh")
     # English, French and Spanish are tokenised as before.
-    assert words("Directive 2014/24/EU, l'article 57") == ["directive", "2014/24/eu", "l", "article", "57"]
+    assert words("Directive 2014/24/EU, l'article 57") == [
+        "directive",
+        "2014/24/eu",
+        "l",
+        "article",
+        "57",
+    ]
 
 
 def test_arabic_and_russian_words_are_stemmed_and_stop_words_removed():
