@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from assistant.answer import Answer
 from assistant.messages import answer_language, message
+from assistant.retrieval import DocFacts
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # A provision number as cited: "s. 54(2)", "ss. 13-14", "art. 57(1)(f)", "§ 123", "para. 9".
@@ -80,7 +81,7 @@ def point_notes(notes: list[str], locator: str, text: str) -> list[str]:
     return out
 
 
-def annotate(answer: Answer, facts_of: Callable[[str], object]) -> Answer:
+def annotate(answer: Answer, facts_of: Callable[[str], DocFacts]) -> Answer:
     """Each citation with its card's check date and the notes about the cited point; the
     notes listed under the answer, each with the citation it concerns."""
     if not answer.supported or not answer.citations:
@@ -89,8 +90,8 @@ def annotate(answer: Answer, facts_of: Callable[[str], object]) -> Answer:
     citations, lines, shown = [], [], set()
     for c in answer.citations:
         facts = facts_of(c.doc_id)
-        notes = point_notes(getattr(facts, "unverified", []), c.locator, c.text)
-        c = replace(c, checked=getattr(facts, "checked", ""), caveats=notes)
+        notes = point_notes(facts.unverified, c.locator, c.text)
+        c = replace(c, checked=facts.checked, caveats=notes)
         for note in notes:
             if (c.doc_id, note) not in shown:
                 shown.add((c.doc_id, note))

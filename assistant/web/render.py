@@ -359,15 +359,14 @@ NO_STATUS = "—"  # guidance, toolkits, reports: no legal status to show
 
 def jurisdiction_label(code: str | None) -> str:
     """The name of a jurisdiction code ("AU" -> "Australia"); an unknown code as given."""
-    from assistant.countries import _NAMES as COUNTRY_NAMES
+    from assistant.countries import country_name
 
     code = (code or "").strip()
     key = code.upper()
     if key in JURISDICTION_LABELS:
         return JURISDICTION_LABELS[key]
-    if key in COUNTRY_NAMES:
-        return COUNTRY_NAMES[key].split("|")[0].title()
-    return code
+    name = country_name(key, "en") if len(key) == 2 else key  # CLDR names (babel)
+    return name if name != key else code
 
 
 def jurisdiction_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
