@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.glossary import LANGS as GLOSSARY_LANGS
 from assistant.lexicon import question_words
 from assistant.messages import message
 from indexer.language import has_han, stopwords, words
 
+_OWN_WORDS = ("en", "fr", "es")  # questions whose duty words are read as they are
 MAX_CLAUSE = 220  # characters of an excerpt before it is cut at a comma
 _POINT = re.compile(r"^\s*\d{1,3}\.\s")  # a card point: "2. Who must report (s. 54(2)): …"
 _LABEL_END = re.compile(r"\s?:\s")
@@ -173,11 +173,11 @@ def _asked(question: str, lang: str) -> set[str]:
 
 
 def translated_asked(lexicon: Any, question: str, qlang: str, langs: set[str]) -> set[str]:
-    """For a question in a language the glossary lacks (Arabic, Chinese, Russian), its
-    words in the quoted passages' languages, from the store's lexicon ("استبعاد" →
-    "exclude"), compared as ``_asked`` compares them: how "must *exclude*" is recognised
-    in an English passage quoted for an Arabic question."""
-    if lexicon is None or qlang in GLOSSARY_LANGS:
+    """For an Arabic, Chinese or Russian question, its words in the quoted passages'
+    languages, from the store's lexicon ("استبعاد" → "exclude"), compared as ``_asked``
+    compares them: how "must *exclude*" is recognised in an English passage quoted for an
+    Arabic question. (English, French and Spanish questions keep their own words.)"""
+    if lexicon is None or qlang in _OWN_WORDS:
         return set()
     asked = question_words(question, qlang)
     out: set[str] = set()

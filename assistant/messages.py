@@ -120,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune obligation selon :",
         "es": "Ninguna obligación según:",
     },
+    "also_in": {"en": "also in: {langs}", "fr": "aussi en : {langs}", "es": "también en: {langs}"},
     "checked": {
         "en": "status checked {on}",
         "fr": "statut vérifié le {on}",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.table import PassageTable
-from indexer.language import fold
+from indexer.language import fold, stem
 
 PROVISION = re.compile(
     r"""(?ix)
@@ -86,10 +86,47 @@ def locator_matches(locator: str, prov: Provision) -> bool:
 
 
 NAME_MIN = 4
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _arabic_name(name: str) -> str:
+    """An Arabic name with the clitics it may take: "وبروتوكول", "بالاتفاقية", "للاتفاقية"."""
+    if name.startswith("ال"):
+        return f"(?:[وف]?[بك]?{re.escape(name)}|[وف]?لل{re.escape(name[2:])})"
+    return f"[وف]?[بلك]?{re.escape(name)}"
+
+
+def _russian_word(word: str) -> str:
+    """A word of a Russian name in any case: "палермский" as "палермск" and an ending."""
+    root = stem(word, "ru")
+    if len(word) > 3 and word.isalpha() and word.startswith(root):
+        return re.escape(root) + "[а-яё]*"
+    return re.escape(word)
+
+
+def _name_pattern(name: str) -> str:
+    """The pattern of a folded name: itself, or its inflected and prefixed forms."""
+    if _ARABIC.search(name):
+        return _arabic_name(name)
+    if _CYRILLIC.search(name):
+        return " ".join(_russian_word(w) for w in name.split(" "))
+    return re.escape(name)
+
+
+def _weight_length(name: str) -> int:
+    """A name's length for its weight; a Chinese character says about as much as a word."""
+    return len(name) + 2 * sum(map(len, _HAN.findall(name)))
 
 
 class NameMatcher:
-    """Which documents a question names, by title, short title, symbol or alias."""
+    """Which documents a question names, by title, short title, symbol or alias.
+
+    Names are word-bounded; Arabic names may carry a clitic ("وبروتوكول باليرمو"), Russian
+    ones any case ending ("Палермского протокола"); Chinese names, written without spaces,
+    are found anywhere in the question ("巴勒莫议定书规定…").
+    """
 
     def __init__(self, table: PassageTable) -> None:
         names: dict[str, set[str]] = {}
@@ -104,23 +141,44 @@ class NameMatcher:
         self.names = names
         # One alternation, longest first, word-bounded: a few hundred names stay fast.
         keys = sorted(names, key=len, reverse=True)
+        spaced = [k for k in keys if not _HAN.search(k)]
+        chinese = [k for k in keys if _HAN.search(k)]
         self.pattern = (
-            re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/])")
-            if keys
+            re.compile(r"(?<![\w/])(" + "|".join(map(_name_pattern, spaced)) + r")(?![\w/])")
+            if spaced
             else None
         )
+        self.chinese = re.compile("|".join(map(re.escape, chinese))) if chinese else None
+        # Names matched in another form than their own: which one a match was.
+        self.forms = [
+            (re.compile(_name_pattern(k)), k) for k in spaced if _name_pattern(k) != re.escape(k)
+        ]
+
+    def _named(self, found: str) -> list[str]:
+        if found in self.names:
+            return [found]
+        return [k for form, k in self.forms if form.fullmatch(found)]
 
     def match(self, question: str) -> dict[str, float]:
         """doc_id → strength (longer, rarer names weigh more)."""
-        if self.pattern is None:
+        if self.pattern is None and self.chinese is None:
             return {}
         text = fold(question)
+        hits: list[str] = []
+        if self.pattern is not None:
+            # Chinese characters around a name written in letters ("欧盟2014/24/EU指令") part
+            # from it as spaces would.
+            apart = _HAN.sub(r" \g<0> ", text) if _HAN.search(text) else text
+            hits += [m.group(1) for m in self.pattern.finditer(apart)]
+        if self.chinese is not None:
+            hits += [m.group(0) for m in self.chinese.finditer(text)]
         found: dict[str, float] = {}
-        for m in self.pattern.finditer(text):
-            docs = self.names[m.group(1)]
-            weight = min(1.0, len(m.group(1)) / 20) / len(docs) ** 0.5
-            for doc_id in docs:
-                found[doc_id] = max(found.get(doc_id, 0.0), weight)
+        for hit in hits:
+            for name in self._named(hit):
+                docs = self.names[name]
+                weight = min(1.0, _weight_length(name) / 20) / len(docs) ** 0.5
+                for doc_id in docs:
+                    found[doc_id] = max(found.get(doc_id, 0.0), weight)
         return found
 
 

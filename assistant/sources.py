@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.citeforms import locator_text
 from assistant.messages import MESSAGES, message
 from indexer.models import Hit
 
@@ -38,6 +39,7 @@ class Source:
     state: str = ""  # on the answer's date, when not in force: "not yet adopted on 2024-01-01"
     checked: str = ""  # the day the card's status was last checked (ISO)
     caveats: list[str] = field(default_factory=list)  # the card's unverified notes on this point
+    versions: dict[str, str] = field(default_factory=dict)  # language → the same paragraph's id
 
     @classmethod
     def from_hit(cls, hit: Hit, **extra: Any) -> Source:
@@ -58,6 +60,7 @@ class Source:
             passage_id=hit.passage_id,
             text=hit.text,
             source_path=hit.source_path,
+            versions=dict(hit.versions),
             **extra,
         )
 
@@ -102,10 +105,21 @@ def cite(source: Source, lang: str = "en", style: str = "full") -> str:
       sources: briefing packs, exports);
     - ``short``: ``Modern Slavery Act 2015, s. 54(2)`` (tables, quizzes, gap reports).
     """
+    locator = locator_text(source.locator, lang)
     if style == "full":
-        return f"{source.locator or '-'} — {source.title} ({describe(source, lang)})"
+        return f"{locator or '-'} — {source.title} ({describe(source, lang)})" + also_in(
+            source, lang
+        )
     if style == "entry":
-        text = f"{source.title}, {source.locator or '-'}, {describe(source, lang)}"
+        text = f"{source.title}, {locator or '-'}, {describe(source, lang)}" + also_in(source, lang)
         return text + (f" — {source.url}" if source.url else "")
     title = source.title + (f" ({source.symbol})" if source.symbol else "")
-    return f"{title}, {source.locator}" if source.locator else title
+    return f"{title}, {locator}" if locator else title
+
+
+def also_in(source: Source, lang: str = "en") -> str:
+    """`` · also in: EN · FR`` when the store holds the same paragraph in other languages."""
+    if not source.versions:
+        return ""
+    langs = " · ".join(code.upper() for code in sorted(source.versions))
+    return " · " + message("also_in", lang, langs=langs)

@@ -6,6 +6,7 @@ changes. It serves the lexical index, filters, neighbouring passages and hit bui
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ class PassageTable:
     records: list[Record] = field(default_factory=list)
     pos: dict[str, int] = field(default_factory=dict)
     by_doc: dict[str, list[int]] = field(default_factory=dict)
-    _twins: dict[tuple[Any, Any, Any], str] | None = field(default=None, repr=False)
+    _versions: dict[tuple[Any, ...], dict[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store: Store) -> PassageTable:
@@ -36,19 +37,27 @@ class PassageTable:
         return len(self.records)
 
     def twin(self, pid: str, language: str) -> str:
-        """The same point of the same document in ``language`` (a card's French or Spanish
-        body cites the same locator as its English one), else ``pid`` itself."""
+        """The same paragraph in ``language`` (``versions``), else ``pid`` itself."""
+        return self.versions(pid).get(language, pid)
+
+    def versions(self, pid: str) -> dict[str, str]:
+        """The same paragraph in the store's other languages, language → passage id.
+
+        A card's French or Spanish body cites the same points as its English one; the
+        language versions of a UN document share its symbol and paragraph numbers (their
+        locators are written alike in every language, ``indexer.numbering``)."""
         rec = self.get(pid)
-        if rec is None or rec.meta.get("language") == language or not rec.meta.get("locator"):
-            return pid
-        if self._twins is None:
-            self._twins = {
-                (r.meta.get("doc_id"), r.meta.get("locator"), r.meta.get("language")): r.id
-                for r in self.records
-                if str(r.meta.get("locator", "")).startswith("point ")
-            }
-        key = (rec.meta.get("doc_id"), rec.meta.get("locator"), language)
-        return self._twins.get(key, pid)
+        key = _parallel_key(rec.meta) if rec is not None else None
+        if key is None:
+            return {}
+        if self._versions is None:
+            index: dict[tuple[Any, ...], dict[str, str]] = {}
+            for r in self.records:
+                if (k := _parallel_key(r.meta)) is not None:
+                    index.setdefault(k, {}).setdefault(str(r.meta.get("language", "")), r.id)
+            self._versions = index
+        own = rec.meta.get("language")
+        return {lang: other for lang, other in self._versions.get(key, {}).items() if lang != own}
 
     def get(self, pid: str) -> Record | None:
         i = self.pos.get(pid)
@@ -102,7 +111,20 @@ class PassageTable:
             source_path=m.get("source_path", ""),
             collection=m.get("collection", ""),
             scores={k: round(float(v), 4) for k, v in scores.items()},
+            versions=self.versions(pid),
         )
+
+
+def _parallel_key(meta: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What the language versions of one paragraph share: a card point's document and
+    point, or a UN document's symbol and locator."""
+    locator = str(meta.get("locator", ""))
+    if not locator or not meta.get("language"):
+        return None
+    if locator.startswith("point "):
+        return ("doc", meta.get("doc_id"), locator)
+    symbol = re.sub(r"\s+", "", str(meta.get("symbol", ""))).casefold()
+    return ("symbol", symbol, locator) if symbol else None
 
 
 def make_filters(

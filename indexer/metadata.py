@@ -288,6 +288,22 @@ def user_layers(path: Path, front: dict[str, Any]) -> list[tuple[Path, dict[str,
     return [(name, layer) for name, layer in layers if layer]
 
 
+# A UN document symbol: "CTOC/COP/WG.4/2021/2", "A/RES/55/25", "E/CN.15/2021/L.2/Rev.1".
+_SYMBOL = re.compile(
+    r"^[A-Z]{1,8}(?:\.\d{1,3})?"
+    r"(?:/(?:[A-Z]{1,8}(?:\.\d{1,3})?|\d{1,4}|(?:Rev|Add|Corr|Amend)\.\d{1,3})){2,8}(?=\s|$)"
+)
+
+
+def document_symbol(blocks: list[Any]) -> str:
+    """The symbol a UN document carries on its first page (a block that opens with it), or ""."""
+    for block in blocks[:15]:
+        m = _SYMBOL.match(block.text.strip())
+        if m and any(ch.isdigit() for ch in m.group(0)):
+            return m.group(0)
+    return ""
+
+
 def load_metadata(
     path: str | Path, parsed_meta: Any, text: str | None = None, warnings: list[str] | None = None
 ) -> dict[str, Any]:
@@ -311,6 +327,8 @@ def load_metadata(
     inferred = {"title": meta.get("title") or prettify_stem(path), "language": language}
     if short := cited_as(sample):
         inferred["short_title"] = short
+    if symbol := document_symbol(getattr(parsed_meta, "blocks", None) or []):
+        inferred["symbol"] = symbol
     front = meta.get("front_matter") or {}
     merged: dict[str, Any] = {}
     layers = [(inferred, None)]

@@ -173,3 +173,4 @@ class Hit:
     source_path: str = ""
     collection: str = ""
     scores: dict[str, float] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)  # language → the same paragraph's id

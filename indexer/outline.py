@@ -33,6 +33,7 @@ from indexer.locators import (
     title_only,
 )
 from indexer.models import Block, Document
+from indexer.numbering import latin_numbering
 
 _SECTIONS = {"résumé": ("résumé", "fr"), "resume": ("résumé", "fr"), "resumen": ("resumen", "es")}
 # A card's body in another language, point by point: each point keeps the English locator.
@@ -146,10 +147,10 @@ class Outline:
             return
         if self.card:
             return
-        anchor = parse_anchor(text, heading=True, bare_ok=self._bare_ok(i))
+        anchor = parse_anchor(latin_numbering(text), heading=True, bare_ok=self._bare_ok(i))
         if anchor:
             self._set_anchor(anchor)
-        elif is_structural_heading(text):
+        elif is_structural_heading(latin_numbering(text)):
             self.anchor, self.stack = None, []
         elif self.anchor is None:
             self.stack = []  # a UN paper: letters restart, paragraph numbers run on (last_top)
@@ -228,7 +229,7 @@ class Outline:
         opens its unit; an anchor with a title only ("22.1703 Policy.") acts as a heading."""
         if self.card:
             return False
-        anchor = parse_anchor(text, heading=False, bare_ok=self._bare_ok(i))
+        anchor = parse_anchor(latin_numbering(text), heading=False, bare_ok=self._bare_ok(i))
         if anchor is None:
             return False
         if title_only(anchor.rest):
@@ -250,7 +251,7 @@ class Outline:
 
     def _labelled(self, i: int, block: Block, text: str) -> bool:
         """A block opening with a valid label: its own unit, or a child kept in the open unit."""
-        tokens = raw_labels(text)
+        tokens = raw_labels(latin_numbering(text))
         if not tokens:
             return False
         # "(h)(1) ... that-" or a caption "(4) Posting.": what follows is its first child.

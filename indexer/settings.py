@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         60.0, gt=0, description="Seconds before the extractive answer is used."
     )
-    auth: str = Field("", description="`user:password`: the app asks for a login.")
+    auth: str = Field("", description="`user:password`: the app and the HTTP API ask for a login.")
 
     @field_validator("home", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 import docx
+import pytest
 
 from assistant.answer import Answer, Citation
 from assistant.tools import brief as brief_mod
@@ -178,3 +179,64 @@ def test_print_view_escapes_every_text_and_links_the_sources(tmp_path):
         and "https://undocs.org/E/RES/2021/25" in sources
     )
     assert "javascript:" not in sources
+
+
+# -- packs in the six UN languages ----------------------------------------------------------
+
+
+def guiding_wording(lang: str) -> list[str]:
+    """The guiding questions (a)-(m) as their records word them in ``lang``."""
+    from assistant.tools.records import load_corpus
+
+    records = load_corpus().of_kind("guiding-question")
+    return [
+        str(r.get(f"question_{lang}") or "").strip()
+        for r in sorted(records, key=lambda r: str(r.get("letter")))
+    ]
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_an_arabic_or_chinese_pack_asks_and_heads_everything_in_its_language(lang, tmp_path):
+    from docx.oxml.ns import qn
+
+    wording = guiding_wording(lang)
+    assert len(wording) == 13 and all(wording)
+    answers = {q: answer(WRITTEN, [ECOSOC, GPA]) for q in wording}
+    answers[wording[-1]] = Answer(wording[-1], "", False, 0.1, lang)  # (m): not covered
+    pack = brief_mod.build_brief(Scripted(answers), lang=lang)  # the default guiding questions
+    labels = {key: table[lang] for key, table in brief_mod.LABELS.items()}
+    assert [i.question for i in pack.items] == wording and pack.title == labels["title"]
+    assert pack.items[-1].answer == labels["not_covered"]
+    md = brief_mod.to_markdown(pack)
+    for key in ("title", "date", "intro", "contents", "summary", "summary_intro", "sources"):
+        assert labels[key] in md, key
+    assert md.count("\n## (") == 13 and "## (m) " + wording[-1] in md
+    doc = docx.Document(brief_mod.export_brief(pack, tmp_path / "pack.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    questions = [f"({letter}) {q}" for letter, q in zip("abcdefghijklm", wording, strict=True)]
+    assert headings == [labels["summary"], *questions, labels["sources"]]
+    assert doc.core_properties.language == lang
+    normal = doc.styles["Normal"].element
+    assert normal.rPr.find(qn("w:lang")).get(qn("w:val")) == lang
+    rtl = normal.pPr is not None and normal.pPr.find(qn("w:bidi")) is not None
+    assert rtl == (lang == "ar")  # Arabic paragraphs (every style builds on Normal) run RTL
+    assert (doc.sections[0]._sectPr.find(qn("w:bidi")) is not None) == (lang == "ar")
+    page = brief_mod.export_brief(pack, tmp_path / "pack.html").read_text(encoding="utf-8")
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in page and labels["summary"] in page
+
+
+def test_cli_writes_a_russian_pack(monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.cli import tools as cli_tools
+
+    # No store: every guiding question gets a scripted, unsupported answer.
+    wording = guiding_wording("ru")
+    stub = Scripted({q: Answer(q, "", False, 0.1, "ru") for q in wording})
+    monkeypatch.setattr(cli_tools, "open_assistant", lambda store, no_llm: stub)
+    result = CliRunner().invoke(cli_tools.brief, ["--lang", "ru", "--no-llm"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# " + brief_mod.LABELS["title"]["ru"])
+    assert result.output.count("\n## (") == 13 and f"## (a) {wording[0]}" in result.output
+    assert brief_mod.LABELS["not_covered"]["ru"] in result.output

@@ -53,10 +53,12 @@ RECORD_FIELDS = (
     "id", "record", "title", "type", "jurisdiction", "adopted", "status", "binding", "url",
     "topics", "verified_against", "unverified",
 )  # fmt: skip
+# A guiding question's wording in the other five UN languages (briefing packs in all six).
+GUIDING_TRANSLATIONS = tuple(f"question_{lang}" for lang in ("fr", "es", "ar", "zh", "ru"))
 RECORD_KIND_FIELDS = {
     "wg-recommendation": ("meeting", "year", "symbol", "number", "themes", "instruments"),
     "measure": ("letter", "theme", "recommended_by", "examples"),
-    "guiding-question": ("letter", "question", "question_fr", "question_es", "instruments"),
+    "guiding-question": ("letter", "question", *GUIDING_TRANSLATIONS, "instruments"),
 }
 
 # Every instrument named in the issue, mapped to the card(s) that must cover it and, where
@@ -295,6 +297,12 @@ def card_problems(front: dict[str, Any], stem: str, card_ids: set[str]) -> list[
     if not isinstance(aliases, dict):
         out.append("aliases is not a mapping of en/fr/es lists")
     else:
+        for lang in set(aliases) - set(LANGUAGES) - {"ar", "zh", "ru"}:
+            out.append(f"aliases.{lang} is not one of the six UN languages")
+        for lang in ("ar", "zh", "ru"):  # optional, but lists of names when given
+            names = aliases.get(lang, ["-"])
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                out.append(f"aliases.{lang} is not a list of names")
         for lang in LANGUAGES:
             names = aliases.get(lang)
             if (
@@ -364,7 +372,7 @@ def record_problems(
     if kind == "guiding-question":
         if front["letter"] not in tuple("abcdefghijklm"):
             out.append(f"letter {front['letter']!r} is not a-m")
-        for name in ("question", "question_fr", "question_es"):
+        for name in ("question", *GUIDING_TRANSLATIONS):
             if not isinstance(front[name], str) or not front[name].strip():
                 out.append(f"{name} is empty")
     if kind == "wg-recommendation":
@@ -512,7 +520,7 @@ def test_record_front_matter(path: Path):
 @pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: p.stem)
 def test_record_body(path: Path):
     front, body = read(path)
-    # Guiding questions carry their French and Spanish wording in question_fr/question_es
+    # Guiding questions carry their wording in the other UN languages in question_fr ... _ru
     # (docs/knowledge-base.md asks no summaries of them); the other records have summaries.
     problems = body_problems(
         body, summaries=front.get("record") != "guiding-question", min_points=2

@@ -179,7 +179,7 @@ def test_in_arabic_document_text_keeps_its_own_direction():
     assert '<div class="vg-q">س: <bdi>Qui &lt;b&gt;doit&lt;/b&gt; publier ?</bdi></div>' in ar
     assert "صيغة البحث: <bdi>" in ar
     assert '<div class="vg-a" data-turn="0" dir="auto">' in ar
-    assert "<bdi>art. 1 — Loi &lt;i&gt;1&lt;/i&gt;</bdi>" in ar
+    assert "<bdi>المادة 1 — Loi &lt;i&gt;1&lt;/i&gt;</bdi>" in ar  # cited as an Arabic reader does
     assert 'title="عرض المصدر 1"' in ar and "<i>" not in ar
     meta = {"title": "Loi <1>", "locator": "art. 5", "heading": "Titre II", "year": 2017}
     rec = {"id": "b", "text": "Les sociétés <b>publient</b>", "meta": meta}
@@ -188,7 +188,7 @@ def test_in_arabic_document_text_keeps_its_own_direction():
     assert '<blockquote class="vg-text" dir="auto">Les sociétés &lt;b&gt;publient' in page
     assert '<div class="vg-context" dir="auto">' in page
     assert '<span dir="auto"><strong>Loi &lt;1&gt;</strong></span>' in page
-    assert '<h4 class="vg-loc" dir="auto">art. 5</h4>' in page
+    assert '<h4 class="vg-loc" dir="auto">المادة 5</h4>' in page
     assert '<div class="vg-heading" dir="auto">Titre II</div>' in page
     assert '<li dir="auto">note</li>' in page and "لم يُتحقَّق منه" in page
 

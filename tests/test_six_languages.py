@@ -220,3 +220,98 @@ def test_off_topic_questions_are_refused_in_their_language(harbour, lang):
     assert answer.language == lang
     assert answer.answer.startswith(MESSAGES["not_covered"][lang])
     assert MESSAGES["off_topic"][lang] in answer.answer
+
+
+# -- the glossary and instrument names in Arabic, Chinese and Russian -------------------------
+FORCED_LABOUR = {
+    "ar": "هل يجب استبعاد المورد المدان بالعمل القسري؟",
+    "zh": "哪些公司必须报告强迫劳动风险？",
+    "ru": "Какие компании обязаны сообщать о рисках принудительного труда?",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FORCED_LABOUR))
+def test_the_glossary_reads_arabic_chinese_and_russian_questions(lang):
+    from assistant.glossary import CONCEPTS, find_concepts, translations
+
+    forced = next(i for i, c in enumerate(CONCEPTS) if "forced labour" in c["en"])
+    bare = {"ar": "العمل القسري", "zh": "强迫劳动", "ru": "принудительный труд"}[lang]
+    assert forced in dict(find_concepts(bare))
+    # Inside a question, inflected ("بالعمل", "принудительного труда") or without spaces.
+    assert forced in dict(find_concepts(FORCED_LABOUR[lang]))
+    assert "forced labour" in translations(FORCED_LABOUR[lang], "en")
+    assert "travail force" in translations(FORCED_LABOUR[lang], "fr")
+    assert bare in translations("Must bidders convicted of forced labour be excluded?", lang)
+
+
+def test_the_glossary_has_six_languages_and_chinese_terms_are_whole_words():
+    from assistant.glossary import CONCEPTS, LANGS, find_concepts
+
+    assert set(LANGS) == set(ANSWER_LANGS)
+    assert all(concept[lang] for concept in CONCEPTS for lang in LANGS)
+    france = next(i for i, c in enumerate(CONCEPTS) if "france" in c["en"])
+    assert france in dict(find_concepts("法国的警惕义务法要求什么？"))
+    assert france not in dict(find_concepts("打击非法国际招聘行为"))  # "非法" + "国际"
+    untoc = next(i for i, c in enumerate(CONCEPTS) if "UNTOC" in c["en"])
+    assert find_concepts("《联合国打击跨国有组织犯罪公约》第10条") == [
+        (untoc, "联合国打击跨国有组织犯罪公约")
+    ]
+    oecd = next(i for i, c in enumerate(CONCEPTS) if "OECD" in c["en"])
+    assert oecd in dict(find_concepts("根据OECD指南，企业应如何开展尽职调查？"))
+
+
+@pytest.fixture(scope="module")
+def card_names(tmp_path_factory):
+    """The name matcher over the bundled instrument cards, read as the indexer reads them."""
+    from pathlib import Path
+
+    from assistant.refs import NameMatcher
+    from assistant.table import PassageTable
+    from indexer.documents import prepare, sha256_file
+    from indexer.settings import Settings
+    from indexer.store import Record, passage_metadata
+
+    cards = Path(__file__).resolve().parent.parent / "corpus" / "instruments"
+    settings = Settings(home=tmp_path_factory.mktemp("names-home"), embed_cache="off")
+    records = []
+    for name in ("untoc-2000", "trafficking-protocol-2000", "ilo-forced-labour-protocol-2014"):
+        path = cards / f"{name}.md"
+        prep = prepare(path, sha256_file(path), settings)
+        meta = passage_metadata(prep.passages[0], prep.doc)
+        records.append(Record(prep.doc.doc_id, prep.passages[0].text, meta))
+    table = PassageTable(
+        records,
+        {r.id: i for i, r in enumerate(records)},
+        {r.meta["doc_id"]: [i] for i, r in enumerate(records)},
+    )
+    return NameMatcher(table)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id"),
+    [
+        ("《联合国打击跨国有组织犯罪公约》对法人责任有何规定？", "untoc-2000"),
+        ("巴勒莫议定书要求缔约国采取哪些措施抑制需求？", "trafficking-protocol-2000"),
+        ("Какие обязательства предусмотрены Палермским протоколом?", "trafficking-protocol-2000"),
+        (
+            "Что говорит Конвенция ООН против транснациональной организованной преступности?",
+            "untoc-2000",
+        ),
+        ("ما الذي يشترطه بروتوكول باليرمو بشأن الطلب؟", "trafficking-protocol-2000"),
+        ("وفقا لاتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية؟", "untoc-2000"),
+        (
+            "根据1930年强迫劳动公约的2014年议定书，国家应采取哪些措施？",
+            "ilo-forced-labour-protocol-2014",
+        ),
+        ("What does the Palermo Protocol require of States?", "trafficking-protocol-2000"),
+    ],
+)
+def test_questions_naming_an_instrument_in_six_languages_find_its_card(
+    card_names, question, doc_id
+):
+    assert set(card_names.match(question)) == {doc_id}
+
+
+def test_a_chinese_name_is_not_found_in_unrelated_words(card_names):
+    assert card_names.match("打击非法国际招聘行为") == {}
+    assert card_names.match("Que prévoit la Convention de Palerme ?") == {"untoc-2000": 1.0}

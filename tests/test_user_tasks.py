@@ -163,6 +163,11 @@ def test_official_tasks(page, tmp_path):
         folded.locator("summary").click()
         expect(folded.locator("li").first).to_be_visible()
     shot(page, "official-1", at=view)
+    # The same point in French: the card's French body, one click from the citation.
+    item = page.locator("#sources li", has_text="art. 57").first
+    expect(item.locator(".vg-versions")).to_contain_text("FR")
+    item.locator('.vg-version[data-version="fr"]').click()
+    expect(view.locator("blockquote")).to_contain_text(re.compile("opérateur"))
 
     # 2. Which companies must publish modern slavery statements, above what turnover?
     new_conversation(page)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import click
 
 from assistant.cli.answers import ask, search, serve
+from assistant.cli.api import api
 from assistant.cli.documents import docs, index
+from assistant.cli.mcp import mcp
 from assistant.cli.tools import brief, compare, gap, quiz
 
 
@@ -22,5 +24,5 @@ def main() -> None:
     The evaluation runs from a source checkout: python -m evals (or make eval)."""
 
 
-for command in (index, docs, search, ask, serve, compare, gap, brief, quiz):
+for command in (index, docs, search, ask, serve, api, compare, gap, brief, quiz, mcp):
     main.add_command(command)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import click
 
 from assistant.cli.common import (
@@ -18,6 +16,7 @@ from assistant.cli.common import (
     settings_for,
     store_option,
 )
+from assistant.records import answer_record, hit_state, search_record
 from assistant.sources import Source, cite
 
 
@@ -27,13 +26,6 @@ def format_hit(hit, state: str = "") -> str:
     tail = f"\n    {hit.url}" if hit.url else ""
     source = Source.from_hit(hit, state=state)
     return f"[{hit.rank}] {cite(source)}  score {hit.score:.3f}\n    {text}{tail}"
-
-
-def hit_state(retriever, hit, on) -> str:
-    """Next to a hit: "not yet in force on DATE" when its instrument was not, else ""."""
-    from assistant.asof import state_note
-
-    return state_note(retriever.events(hit.doc_id), on, hit.binding)
 
 
 def failed_exit(items) -> None:
@@ -78,24 +70,14 @@ def search(question, k, batch, as_json, as_of, store, **filter_args) -> None:
                 emit_json({"id": item.id, "hits": [], "notice": str(exc)})
                 continue
             raise click.ClickException(str(exc)) from exc
-        states = [hit_state(retriever, h, as_of) for h in result.hits]
         if as_json:
-            out = {
-                "as_of": as_of.isoformat(),
-                "hits": [
-                    {**asdict(h), "state": s} for h, s in zip(result.hits, states, strict=True)
-                ],
-            }
-            if batch:
-                out = {"id": item.id, **out}
-            if result.notice:
-                out["notice"] = result.notice
-            emit_json(out)
+            out = search_record(retriever, result, as_of)
+            emit_json({"id": item.id, **out} if batch else out)
         else:
             if result.notice:
                 click.echo(result.notice, err=True)
-            for hit, state in zip(result.hits, states, strict=True):
-                click.echo(format_hit(hit, state))
+            for hit in result.hits:
+                click.echo(format_hit(hit, hit_state(retriever, hit, as_of)))
     failed_exit(items)
 
 
@@ -135,7 +117,7 @@ def ask(question, batch, as_json, no_llm, as_of, store, **filter_args) -> None:
             continue
         answer = assistant.ask(item.question, filters=filters, as_of=as_of)
         if as_json:
-            record = asdict(answer)
+            record = answer_record(answer)
             emit_json({"id": item.id, **record} if batch else record)
         else:
             if batch:
@@ -152,7 +134,8 @@ def serve(host: str, port: int, store: str | None) -> None:
     """Serve the web app: ask, library, compare, gap analysis, briefing packs, training Q&A.
 
     Listens on 127.0.0.1 only, unless --host says otherwise. Set VIGILANCE_AUTH to
-    "user:password" to require a login (do so before using --host 0.0.0.0).
+    "user:password" to require a login (do so before using --host 0.0.0.0). The HTTP
+    API ('vigilance api --help') is served at /api, its reference at /api/docs.
 
     \b
     Examples:
@@ -160,11 +143,12 @@ def serve(host: str, port: int, store: str | None) -> None:
       vigilance serve --port 8080 --store /data/vigilance
       VIGILANCE_AUTH=delegate:secret vigilance serve --host 0.0.0.0
     """
+    from assistant.api.app import mounted
     from assistant.web.app import main as serve_app
     from indexer.store import StoreError
 
     try:
-        serve_app(host=host, port=port, settings=settings_for(store))
+        serve_app(host=host, port=port, settings=settings_for(store), mounts={"/api": mounted})
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:  # port taken, address not available

@@ -71,19 +71,17 @@ def docs(store: str | None, as_json: bool) -> None:
       vigilance docs
       vigilance docs --json | jq .title
     """
-    from indexer.manifest import Manifest
-    from indexer.pipeline import manifest_path
+    from assistant.records import EMPTY_STORE, document_records
 
-    manifest = Manifest.load(manifest_path(settings_for(store)))
-    if not manifest.entries:
-        raise click.ClickException("the knowledge base is empty: run 'vigilance index' first")
-    for doc_id, entry in sorted(manifest.entries.items()):
-        row = {**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at}
+    rows = document_records(settings_for(store))
+    if not rows:
+        raise click.ClickException(EMPTY_STORE)
+    for row in rows:
         if as_json:
             emit_json(row)
         else:
             facts = [row["type"], row["jurisdiction"] or "-", str(row.get("year") or "n.d.")]
             click.echo(
-                f"{doc_id}  [{', '.join(facts)}, binding: {row['binding']}]  {row['title']}  "
-                f"({entry.passages} passages)"
+                f"{row['doc_id']}  [{', '.join(facts)}, binding: {row['binding']}]  "
+                f"{row['title']}  ({row['passages']} passages)"
             )

@@ -132,10 +132,11 @@ def gap(have, out, list_only, as_json, as_of) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "fr", "es"]),
+    type=click.Choice(["en", "fr", "es", "ar", "zh", "ru"]),
     default="en",
     show_default=True,
-    help="Language of the guiding questions and of the pack's headings.",
+    help="Language of the guiding questions and of the pack's headings (the six UN languages: "
+    "English, French, Spanish, Arabic, Chinese, Russian).",
 )
 @click.option("--title", default=None, help="Title of the pack.")
 @click.option(
@@ -155,6 +156,7 @@ def brief(questions, lang, title, out, no_llm, as_json, store) -> None:
     Examples:
       vigilance brief --out pack.docx
       vigilance brief --lang fr --out dossier.docx
+      vigilance brief --lang ar --out pack-ar.docx   # Arabic, right to left
       vigilance brief --questions my-questions.txt --out pack.md
       vigilance brief --out pack.html        # to print, or to save as PDF from a browser
     """

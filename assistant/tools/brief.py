@@ -2,7 +2,8 @@
 citations numbered across the whole pack and one consolidated list of sources.
 
 The questions are the Working Group's guiding questions (a)-(m) (``guiding-question``
-records, in English, French or Spanish) or the user's own, one per line in a text file.
+records, in any of the six UN languages) or the user's own, one per line in a text file.
+A pack's headings are written in the same six languages (``brief_labels``).
 
 A pack opens with its contents and an executive summary: for each question, the first
 cited statement(s) of its answer, quoted with their citation markers (nothing written anew).
@@ -21,6 +22,7 @@ from assistant.answer import MARKER, Answer, Citation
 from assistant.messages import message
 from assistant.retrieval import QuestionError
 from assistant.sources import cite
+from assistant.tools.brief_labels import LABELS, LANGS
 from assistant.tools.export import (
     add_link,
     add_toc_field,
@@ -29,48 +31,6 @@ from assistant.tools.export import (
     write_markdown,
 )
 from assistant.tools.records import Corpus, load_corpus
-
-LANGS = ("en", "fr", "es")
-LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "en": "Briefing pack: trafficking in persons and forced labour in public procurement and supply chains",
-        "fr": "Dossier d'information : traite des personnes et travail forcé dans les marchés publics "
-        "et les chaînes d'approvisionnement",
-        "es": "Carpeta informativa: trata de personas y trabajo forzoso en la contratación pública "
-        "y las cadenas de suministro",
-    },
-    "date": {"en": "Date", "fr": "Date", "es": "Fecha"},
-    "intro": {
-        "en": "Answers drawn from the Vigilance knowledge base; each statement cites its source, "
-        "listed at the end.",
-        "fr": "Réponses tirées de la base de connaissances Vigilance ; chaque affirmation renvoie à sa "
-        "source, dont la liste figure à la fin.",
-        "es": "Respuestas extraídas de la base de conocimientos Vigilance; cada afirmación remite a su "
-        "fuente, que figura al final.",
-    },
-    "question": {"en": "Question", "fr": "Question", "es": "Pregunta"},
-    "contents": {"en": "Contents", "fr": "Sommaire", "es": "Índice"},
-    "toc_hint": {
-        "en": "Table of contents with page numbers: in Word, right-click here and choose "
-        "Update Field.",
-        "fr": "Table des matières avec numéros de page : dans Word, cliquez ici avec le bouton "
-        "droit et choisissez Mettre à jour les champs.",
-        "es": "Índice con números de página: en Word, haga clic aquí con el botón derecho y "
-        "elija Actualizar campos.",
-    },
-    "summary": {"en": "Executive summary", "fr": "Résumé", "es": "Resumen ejecutivo"},
-    "summary_intro": {
-        "en": "The first statements of each answer, quoted with their sources.",
-        "fr": "Les premières affirmations de chaque réponse, citées avec leurs sources.",
-        "es": "Las primeras afirmaciones de cada respuesta, citadas con sus fuentes.",
-    },
-    "sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
-    "not_covered": {
-        "en": "Not covered by the sources.",
-        "fr": "Non couvert par les sources.",
-        "es": "No cubierto por las fuentes.",
-    },
-}
 
 
 def label(key: str, lang: str) -> str:
@@ -117,7 +77,7 @@ class Brief:
 def guiding_questions(lang: str = "en", corpus: Corpus | None = None) -> list[BriefQuestion]:
     """The Working Group's guiding questions, by letter, in ``lang`` (English when a translation is missing)."""
     if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}: use en, fr or es")
+        raise ValueError(f"unknown language {lang!r}: use {', '.join(LANGS)}")
     corpus = corpus or load_corpus()
     records = sorted(
         corpus.of_kind("guiding-question"), key=lambda r: (str(r.get("letter", "")), r.id)

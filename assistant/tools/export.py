@@ -30,9 +30,14 @@ def export_by_suffix(obj: Any, path: str | Path, writers: dict[str, Writer]) -> 
     return writer(obj, path)
 
 
+RTL_LANGS = ("ar",)  # languages written right to left
+EAST_ASIAN_LANGS = ("zh",)
+
+
 def new_docx(title: str, lang: str = "en") -> Any:
     """A Word document that says who made it and in which language it is written: title,
-    author "Vigilance", the document's language (for spelling and screen readers)."""
+    author "Vigilance", the document's language (for spelling and screen readers). A
+    document in a right-to-left language (Arabic) has right-to-left paragraphs and pages."""
     import docx
     from docx.oxml.ns import qn
 
@@ -41,13 +46,46 @@ def new_docx(title: str, lang: str = "en") -> Any:
     props.title, props.author, props.last_modified_by, props.language = (
         title, "Vigilance", "Vigilance", lang,
     )  # fmt: skip
-    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    normal = doc.styles["Normal"].element
+    rpr = normal.get_or_add_rPr()
     lang_el = rpr.find(qn("w:lang"))
     if lang_el is None:
         lang_el = rpr.makeelement(qn("w:lang"), {})
         rpr.append(lang_el)
     lang_el.set(qn("w:val"), lang)
+    if lang in EAST_ASIAN_LANGS:
+        lang_el.set(qn("w:eastAsia"), lang)
+    if lang in RTL_LANGS:
+        lang_el.set(qn("w:bidi"), lang)
+        right_to_left(doc)
     return doc
+
+
+def right_to_left(doc: Any) -> None:
+    """Paragraphs (through the Normal style, which every other style of the template is based
+    on) and the page layout of ``doc`` written right to left: ``w:bidi``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = doc.styles["Normal"].element.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *PPR_AFTER_BIDI)
+    for section in doc.sections:
+        sect = section._sectPr
+        if sect.find(qn("w:bidi")) is None:
+            sect.insert_element_before(
+                OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid", "w:printerSettings",
+                "w:sectPrChange",
+            )  # fmt: skip
+
+
+# What may follow w:bidi in a paragraph's properties (the schema fixes the order).
+PPR_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
 
 
 def add_link(paragraph: Any, url: str, text: str | None = None) -> Any:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from assistant.answer import MARKER
 from assistant.sources import Citation, cite
 from assistant.tools.brief import Brief, label
+from assistant.tools.export import RTL_LANGS
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm 22mm; }
@@ -23,15 +24,15 @@ h1 { font-size: 19pt; line-height: 1.2; margin: 0 0 .4em; }
 h2 { font-size: 13.5pt; margin: 1.6em 0 .5em; break-after: avoid; page-break-after: avoid; }
 p, li { orphans: 3; widows: 3; }
 .meta { color: #444; }
-nav ol, .summary ol { padding-left: 0; list-style: none; }
+nav ol, .summary ol { padding-inline-start: 0; list-style: none; }
 nav li, .summary li { margin: .25em 0; }
 .summary li { margin-bottom: .7em; break-inside: avoid; page-break-inside: avoid; }
 .q { font-weight: bold; }
 .group { font-weight: bold; margin: .8em 0 .2em; }
-ul.quotes { margin: .2em 0 .6em; padding-left: 1.3em; }
+ul.quotes { margin: .2em 0 .6em; padding-inline-start: 1.3em; }
 a { color: #1f4e9a; }
 a.ref { text-decoration: none; font-size: .8em; vertical-align: super; line-height: 0; }
-.sources { font-size: 9.5pt; padding-left: 2.2em; }
+.sources { font-size: 9.5pt; padding-inline-start: 2.2em; }
 .sources li { margin-bottom: .45em; break-inside: avoid; page-break-inside: avoid; }
 .sources a { word-break: break-all; }
 section.question { break-inside: auto; }
@@ -112,7 +113,8 @@ def to_html(brief: Brief) -> str:
     )
     sources = "".join(source_item(s, lang) for s in brief.sources)
     return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}" dir="{"rtl" if lang in RTL_LANGS else "ltr"}">'
+        '\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="author" content="Vigilance">\n<title>{esc(brief.title)}</title>\n'
         f"<style>{CSS}</style>\n</head>\n<body>\n"

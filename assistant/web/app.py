@@ -8,10 +8,12 @@ comes from a document is escaped in ``assistant.web.render`` before it reaches t
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 
 from assistant.core import Assistant
 from assistant.web import render
@@ -23,19 +25,13 @@ from assistant.web.i18n import LANG_NAMES, LOAD_JS, RTL_CSS, SWITCH_JS, gradio_i
 from assistant.web.library import library_tab
 from assistant.web.login import LoginGuard, LoginThrottle, login_notice
 from assistant.web.quiz import quiz_tab
-from assistant.web.uploads import IndexWorker, SerialEmbedder
+from assistant.web.uploads import IndexWorker, load_assistant
 from indexer.settings import Settings
 
 CONCURRENCY = 4  # simultaneous requests: enough for a meeting room on 2 cores
-
-
-def load_assistant(settings: Settings) -> Assistant:
-    """The assistant with its embedder behind a lock (see ``SerialEmbedder``)."""
-    from assistant.retrieval import Retriever
-    from indexer.embedders import make_embedder
-
-    embedder = SerialEmbedder(make_embedder(settings.embedder, settings.batch_size))
-    return Assistant(settings, retriever=Retriever(settings, embedder=embedder))
+# What ``main`` serves beside the app: an ASGI app made from the app's assistant, indexing
+# worker and login throttle (``vigilance serve`` mounts the HTTP API at /api this way).
+MountFactory = Callable[[Assistant, IndexWorker, LoginThrottle], Any]
 
 
 def tool_tabs(assistant: Assistant, ui_lang: gr.Radio) -> list[gr.Tab]:
@@ -108,19 +104,22 @@ def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
     throttle: LoginThrottle | None = None,
+    mounts: dict[str, Any] | None = None,
 ) -> None:
     """Serve the app (blocking): queue sized for 2 cores, upload limit, no tracebacks shown;
-    with a login, failed logins are throttled per client (``assistant.web.login``)."""
+    with a login, failed logins are throttled per client (``assistant.web.login``).
+    ``mounts`` (path -> ASGI app) are served under their paths, with their own login."""
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    # gradio builds its FastAPI app with these: mounted apps come before its own routes
+    app_kwargs: dict[str, Any] = {}
+    if mounts:
+        app_kwargs["routes"] = [Mount(path, app=sub) for path, sub in mounts.items()]
     login: dict[str, Any] = {}
     if settings.auth_pair:
         throttle = throttle or LoginThrottle()
-        login = {
-            "auth": settings.auth_pair,
-            "auth_message": login_notice(throttle),
-            # gradio builds its FastAPI app with these: the guard sits in front of POST /login
-            "app_kwargs": {"middleware": [Middleware(LoginGuard, throttle=throttle)]},
-        }
+        login = {"auth": settings.auth_pair, "auth_message": login_notice(throttle)}
+        # the guard sits in front of gradio's POST /login
+        app_kwargs["middleware"] = [Middleware(LoginGuard, throttle=throttle)]
     # Said before the server accepts anyone, so a log or a test that sees it up sees this too.
     shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
     print(f"Vigilance: starting on http://{shown}:{port}/ ...", flush=True)
@@ -134,6 +133,7 @@ def launch(
         quiet=True,  # gradio's own banner advises share=True, which Vigilance never wants
         prevent_thread_lock=True,
         i18n=gradio_i18n(),  # labels in the six UN languages (``assistant.web.i18n``)
+        app_kwargs=app_kwargs,
         **login,
     )
     print(f"Vigilance is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
@@ -141,13 +141,24 @@ def launch(
 
 
 def main(
-    host: str = "127.0.0.1", port: int = 7860, store: str | None = None, settings: Any = None
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    store: str | None = None,
+    settings: Any = None,
+    mounts: dict[str, MountFactory] | None = None,
 ) -> None:
-    """Load the assistant once and serve the app until interrupted."""
+    """Load the assistant once and serve the app until interrupted; ``mounts`` (path ->
+    ``MountFactory``) are served beside it, sharing its assistant, worker and throttle."""
     settings = (settings or Settings.from_env()).with_store(store)
     print(f"Loading the knowledge base from {settings.home} ...", file=sys.stderr, flush=True)
-    app = build_app(settings)
+    assistant = load_assistant(settings)
+    app = build_app(settings, assistant)
+    throttle = LoginThrottle()
+    served = {
+        path: make(assistant, app.vigilance_worker, throttle)
+        for path, make in (mounts or {}).items()
+    }
     try:
-        launch(app, settings, host, port)
+        launch(app, settings, host, port, throttle, served)
     finally:
         app.vigilance_worker.shutdown()

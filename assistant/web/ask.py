@@ -16,7 +16,7 @@ from assistant.retrieval import QuestionError, check_question
 from assistant.table import make_filters
 from assistant.web import render
 from assistant.web.i18n import LANGS, lang_of, supported, text, ui
-from assistant.web.paths import public_path
+from assistant.web.paths import public_paths
 from indexer.language import LANGUAGES
 from indexer.models import DOC_TYPES
 
@@ -113,12 +113,14 @@ class AskHandlers:
         retriever = self.assistant.retriever
         retriever.refresh()
         table = retriever.table  # one snapshot: the indexer may swap in a new table meanwhile
-        rec = table.get(cite["passage_id"])
+        # "also in: EN": the same paragraph in another language version of the document
+        pid = (cite.get("versions") or {}).get(str(data.get("version") or ""), cite["passage_id"])
+        rec = table.get(pid)
         lang = lang_of(request)
         if rec is None:
             return render.lines([], text("ask.passage_gone", lang))
         as_dict = lambda r: {"id": r.id, "text": r.text, "meta": r.meta}  # noqa: E731
-        context = table.neighbours(cite["passage_id"], 1, 1)
+        context = table.neighbours(pid, 1, 1)
         facts = retriever.facts(str(rec.meta.get("doc_id", "")))
         notes = render.CardNotes(facts.checked, list(cite.get("caveats") or []), facts.unverified)
         return render.passage(as_dict(rec), [as_dict(r) for r in context], notes, lang)
@@ -139,12 +141,8 @@ class AskHandlers:
         except ValueError as exc:
             raise gr.Error(str(exc)) from exc
         record = asdict(self.assistant.ask(question, filters=filters or None, as_of=on))
-        settings = self.assistant.settings
-        for cite in record.get("citations", []):  # files named as the app shows them
-            cite["source_path"] = public_path(
-                cite.get("source_path", ""), settings.uploads_dir, settings.home
-            )
-        return record
+        settings = self.assistant.settings  # files named as the app shows them
+        return public_paths(record, settings.uploads_dir, settings.home)
 
 
 def filter_widgets(documents: list[dict[str, Any]]) -> list[Any]:

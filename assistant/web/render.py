@@ -12,9 +12,11 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from assistant.answer import MARKER
+from assistant.citeforms import locator_text
 from assistant.messages import ANSWER_LANGS, MESSAGES, message
 from assistant.sources import Citation, describe
 from assistant.web.i18n import dates_ltr, text
@@ -29,60 +31,12 @@ element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-n]');
   if (!button) return;
   event.preventDefault();
-  trigger('click', {turn: Number(button.dataset.turn), n: Number(button.dataset.n)});
+  trigger('click', {turn: Number(button.dataset.turn), n: Number(button.dataset.n),
+                   version: button.dataset.version || ''});
 });
 """
 
-CSS = """
-.vg-turn {margin-bottom: 1.2em;}
-.vg-q {font-weight: 600; margin-bottom: .3em;}
-.vg-resolved, .vg-meta, .vg-context-loc, .vg-empty {color: var(--body-text-color-subdued); font-size: .9em;}
-.vg-a {white-space: normal;}
-.vg-a p, .vg-a li {white-space: pre-wrap;}
-.vg-cite, .vg-src {cursor: pointer; border: 1px solid var(--border-color-primary);
-  border-radius: 4px; padding: 0 .3em; background: var(--background-fill-secondary);
-  font: inherit; color: var(--link-text-color);}
-.vg-notcovered {font-weight: 700; color: var(--error-text-color, #b91c1c);}
-.vg-sources li {margin-bottom: .6em;}
-.vg-short {border-inline-start: 4px solid var(--color-accent); background: var(--background-fill-secondary);
-  padding: 0.4em 0.8em; margin: 0.4em 0 0.8em;}
-.vg-short p {margin: 0.25em 0;}
-.vg-caveats {border-inline-start: 4px solid #c77700; background: #fff6e5; color: #3d2a00;
-  padding: 0.4em 0.8em; margin: 0.6em 0;}
-.vg-card-notes {margin: 0.4em 0; font-size: 0.92em;}
-.vg-passage blockquote {white-space: pre-wrap; border-inline-start: 4px solid var(--color-accent);
-  margin: .5em 0; padding: .3em .8em;}
-.vg-context {white-space: pre-wrap; color: var(--body-text-color-subdued); margin: .4em 0;}
-.vg-problems li {color: var(--error-text-color, #b91c1c);}
-.vg-cmp-wrap {max-height: 70vh; overflow: auto;}
-table.vg-cmp {width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 0;
-  margin: 0; padding: 0; border: 0; font-family: var(--font); font-size: .88em; line-height: 1.35;}
-table.vg-cmp th, table.vg-cmp td {padding: .45em .5em; vertical-align: top; text-align: start;
-  white-space: normal; overflow-wrap: anywhere; hyphens: auto; font-family: var(--font);
-  border: 0; border-bottom: 1px solid var(--border-color-primary);}
-table.vg-cmp thead th {position: sticky; top: 0; z-index: 1; overflow-wrap: break-word;
-  background: var(--background-fill-secondary); font-weight: 600;}
-table.vg-cmp tbody tr {cursor: pointer;}
-table.vg-cmp tbody tr:hover, table.vg-cmp tbody tr.vg-cmp-on {background: var(--background-fill-secondary);}
-.vg-cmp-open {font: inherit; font-weight: 600; color: var(--link-text-color); text-align: start;
-  background: none; border: 0; padding: 0; cursor: pointer;}
-.vg-cmp-loc {color: var(--body-text-color-subdued);}
-.vg-cmp-entry {border-inline-start: 4px solid var(--color-accent); padding: .2em .9em; margin-top: .6em;}
-.vg-cmp-entry blockquote {white-space: pre-wrap; margin: .2em 0 .8em; padding: 0;}
-#library-table .body-cell, #library-table .body-cell *, #library-table td, #library-table th
-  {font-family: var(--font);}
-#quiz-table .vg-quiz-wrap {max-height: 70vh; overflow-y: auto; overflow-x: hidden;
-  border: 1px solid var(--border-color-primary); border-radius: 6px;}
-#quiz-table table.vg-quiz {width: 100%; table-layout: fixed; border-collapse: separate;
-  border-spacing: 0; margin: 0; font-family: var(--font); font-size: .92em; line-height: 1.4;}
-#quiz-table table.vg-quiz th, #quiz-table table.vg-quiz td {padding: .45em .55em;
-  vertical-align: top; text-align: start; white-space: normal; overflow-wrap: anywhere;
-  font-family: var(--font); border: 0; border-bottom: 1px solid var(--border-color-primary);}
-#quiz-table table.vg-quiz thead th {position: sticky; top: 0; z-index: 1; font-weight: 600;
-  background: var(--background-fill-secondary); overflow-wrap: normal;}
-#quiz-table table.vg-quiz td:nth-child(2) {font-weight: 600;}
-#quiz-table table.vg-quiz td:nth-child(4) {color: var(--body-text-color-subdued); font-size: .9em;}
-"""
+CSS = Path(__file__).with_name("render.css").read_text(encoding="utf-8")
 
 
 def esc(value: Any) -> str:
@@ -217,10 +171,26 @@ def citation_line(c: Mapping[str, Any], lang: str = "en") -> str:
     meta = describe(src, lang).replace(", ", " · ") + (f" · {src.type}" if src.type else "")
     pages = f" ({src.pages})" if src.pages else ""
     url = f'<div class="vg-url">{link(src.url)}</div>' if safe_url(src.url) else ""
+    locator = locator_text(src.locator, lang)
     return (
-        f"<bdi>{esc(src.locator or '-')}{esc(pages)} — {esc(src.title)}</bdi>"
-        f'<div class="vg-meta">{dates_ltr(esc(meta), lang)}</div>{url}'
+        f"<bdi>{esc(locator or '-')}{esc(pages)} — {esc(src.title)}</bdi>"
+        f'<div class="vg-meta">{dates_ltr(esc(meta), lang)}</div>{url}' + versions_line(c, lang)
     )
+
+
+def versions_line(c: Mapping[str, Any], lang: str = "en") -> str:
+    """ "also in: EN · FR", each language a button that opens the same paragraph in it."""
+    versions = c.get("versions") or {}
+    if not versions or "turn" not in c:
+        return ""
+    buttons = " · ".join(
+        f'<button type="button" class="vg-version" data-turn="{int(c["turn"])}" '
+        f'data-n="{int(c["n"])}" data-version="{esc(code)}" lang="{esc(code)}">'
+        f"{esc(code.upper())}</button>"
+        for code in sorted(versions)
+    )
+    label = esc(message("also_in", lang, langs="")).rstrip()
+    return f'<div class="vg-versions">{label} {buttons}</div>'
 
 
 def sources(turns: list[Mapping[str, Any]], lang: str = "en") -> str:
@@ -233,7 +203,7 @@ def sources(turns: list[Mapping[str, Any]], lang: str = "en") -> str:
         return f'<p class="vg-empty">{esc(text("render.no_source", lang))}</p>'
     rows = "".join(
         f'<li><button type="button" class="vg-src" data-turn="{turn}" data-n="{c["n"]}">'
-        f"[{c['n']}]</button> {citation_line(c, lang)}</li>"
+        f"[{c['n']}]</button> {citation_line({**c, 'turn': turn}, lang)}</li>"
         for c in cites
     )
     return f'<ol class="vg-sources">{rows}</ol>'
@@ -302,12 +272,12 @@ def passage(
         )
         + "</div>"
     )
-    where = " · ".join(x for x in (meta.get("locator", ""), pages) if x)
+    where = " · ".join(x for x in (locator_text(meta.get("locator", ""), lang), pages) if x)
     parts = [head, f'<h4 class="vg-loc" dir="auto">{esc(where or "-")}</h4>']
     if meta.get("heading"):
         parts.append(f'<div class="vg-heading" dir="auto">{esc(meta["heading"])}</div>')
     for rec in context:
-        loc = rec.get("meta", {}).get("locator", "")
+        loc = locator_text(rec.get("meta", {}).get("locator", ""), lang)
         if rec.get("id") == record.get("id"):
             parts.append(quotation(record))
         else:

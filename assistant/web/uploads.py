@@ -1,7 +1,8 @@
 """The app's library: storing uploads safely, their metadata sidecars, indexing them in a
 worker thread, removing documents, and the table of what is indexed.
 
-Nothing here imports gradio: the app calls these functions and shows what they return.
+Nothing here imports gradio: the app and the HTTP API (``assistant.api``) call these
+functions and show what they return.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,7 +27,10 @@ from indexer.parsers import SUPPORTED_EXTENSIONS
 from indexer.pipeline import sha256_file
 from indexer.settings import Settings
 
-SIDECAR_FIELDS = ("title", "type", "jurisdiction", "year", "binding", "language")
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+
+SIDECAR_FIELDS = ("title", "type", "jurisdiction", "year", "binding", "language", "url")
 TABLE_HEADERS = ["id", "title", "type", "jurisdiction", "year", "binding", "language", "passages"]
 MAX_STEM = 80
 
@@ -230,6 +234,17 @@ class SerialEmbedder(BatchedEmbedder):
     def _embed(self, texts: list[str], is_query: bool):
         with self._lock:
             return self.inner._embed(texts, is_query)
+
+
+def load_assistant(settings: Settings) -> Assistant:
+    """The assistant with its embedder behind a lock (see ``SerialEmbedder``): what the app
+    and the HTTP API answer with, and what their indexing worker embeds with."""
+    from assistant.core import Assistant
+    from assistant.retrieval import Retriever
+    from indexer.embedders import make_embedder
+
+    embedder = SerialEmbedder(make_embedder(settings.embedder, settings.batch_size))
+    return Assistant(settings, retriever=Retriever(settings, embedder=embedder))
 
 
 def remove_upload(source_path: str, uploads_dir: Path) -> bool:

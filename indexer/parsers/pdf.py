@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 from indexer.errors import DocumentError
 from indexer.models import Block
 from indexer.parsers.base import ParsedFile
+from indexer.parsers.bidi import reading_order
 from indexer.parsers.limits import Limits, check_text
 from indexer.parsers.pdf_layout import (
     Line,
@@ -68,6 +70,10 @@ def _page_lines(page: Any, bottom: float = 0.0) -> list[Line]:
                 )
 
     page.extract_text(visitor_text=visit)
+    for line in lines:
+        order = reading_order([span.text for span in line.spans])
+        if [text for _, text in order] != [span.text for span in line.spans]:
+            line.spans = [replace(line.spans[i], text=text) for i, text in order]
     return [line for line in lines if line.text]
 
 

@@ -6,6 +6,8 @@ import codecs
 import re
 import unicodedata
 
+from indexer.numbering import latin_numbering
+
 DECODE_FAILURE = "cannot decode text: not UTF-8, UTF-16 or Windows-1252 (save it as UTF-8)"
 
 # Prefixes whose hyphen belongs to the word, so "anti-\ntrafficking" stays "anti-trafficking".
@@ -138,22 +140,28 @@ def starts_paragraph(line: str, previous: str, first: str = "") -> bool:
     current paragraph (whose ``first`` line is given) is itself a numbered item; so a
     wrapped line that happens to begin with ``Article 5 of ...`` stays in its paragraph.
     """
-    line = line.strip()
+    line = latin_numbering(line.strip())
     if not line or not previous.strip():
         return bool(line)
     if re.match(r"^[•▪●◦‣∙]\s", line):
         return True
     if not PARA_START.match(line):
         return False
-    if first and PARA_START.match(first.strip()):
+    if first and PARA_START.match(latin_numbering(first.strip())):
         return True
-    return bool(re.search(r"[.:;!?\-—–)»\"”]$", previous.rstrip()))
+    return bool(re.search(r"[.:;!?\-—–)»\"”。；：！？）؛؟]$", previous.rstrip()))
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
 def clean(text: str) -> str:
-    """NFC, soft hyphens and zero-width characters removed, whitespace collapsed to single spaces."""
+    """NFC, soft hyphens and zero-width characters removed, whitespace collapsed to single
+    spaces and removed between Chinese characters (Chinese has no spaces between words)."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "", text)
+    text = _CJK_GAP.sub("", text)  # a line break or a PDF's spacing inside Chinese text
     return re.sub(r"\s+", " ", text).strip()
 
 
