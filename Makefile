@@ -8,7 +8,7 @@ export VIGILANCE_HOME ?= $(HOME)/.local/share/vigilance
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run index test bench lint eval vectors
+.PHONY: install run index test bench lint eval vectors deploy-local
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,12 @@ index: install
 
 run: index
 	$(BIN)/vigilance serve --host $(HOST) --port $(PORT)
+
+# The shared deployment without containers (deploy/run-local.sh): a Chroma server, the
+# bundled corpus indexed into it, the HTTP API and the app, all on 127.0.0.1, data under
+# DEPLOY_DATA (default ~/.local/share/vigilance-deploy); Ctrl-C stops them all.
+deploy-local: install
+	bash deploy/run-local.sh
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider

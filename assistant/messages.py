@@ -120,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune obligation selon :",
         "es": "Ninguna obligación según:",
     },
+    "no_date": {"en": "n.d.", "fr": "s.d.", "es": "s.f."},
     "also_in": {"en": "also in: {langs}", "fr": "aussi en : {langs}", "es": "también en: {langs}"},
     "checked": {
         "en": "status checked {on}",

@@ -42,10 +42,9 @@ def answer_record(answer: Any) -> dict[str, Any]:
 def document_records(settings: Settings) -> list[dict[str, Any]]:
     """The indexed documents, by id: their metadata with ``passages`` and ``indexed_at``
     (from the manifest; no model loads). ``ManifestError`` when the manifest is damaged."""
-    from indexer.manifest import Manifest
-    from indexer.pipeline import manifest_path
+    from indexer.servermanifest import open_manifest
 
-    manifest = Manifest.load(manifest_path(settings))
+    manifest = open_manifest(settings)
     return [
         {**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at}
         for _, entry in sorted(manifest.entries.items())

@@ -24,9 +24,8 @@ from indexer.embedders import BatchedEmbedder, make_embedder
 from indexer.errors import StoreError
 from indexer.events import Event, decode
 from indexer.language import detect, fold
-from indexer.manifest import Manifest
 from indexer.models import Hit
-from indexer.pipeline import manifest_path
+from indexer.servermanifest import ServerManifest, manifest_version, open_manifest
 from indexer.settings import Settings
 from indexer.store import Store
 
@@ -102,17 +101,18 @@ class Retriever:
         self.lexicon.warm()
         self._lock = threading.Lock()
         self._doc_countries: dict[tuple[int, str], set[str]] = {}
-        self._version: tuple[int, int] | None = None
+        self._version: tuple[Any, ...] | None = None
+        # In server mode the manifest is a collection of the server (``indexer.servermanifest``).
+        self._server = (
+            ServerManifest(self.store.client, settings.collection) if settings.chroma_url else None
+        )
         self._refresh()
 
     # -- state -------------------------------------------------------------------------
-    def _manifest_version(self) -> tuple[int, int]:
-        """Every indexing run rewrites the manifest: its stat says when to reload."""
-        path = manifest_path(self.settings)
-        if not path.exists():
-            return (0, self.store.count())
-        stat = path.stat()
-        return (stat.st_mtime_ns, stat.st_size)
+    def _manifest_version(self) -> tuple[Any, ...]:
+        """Every change to the store changes the manifest: its version (the file's stat, or
+        the server manifest's change token) says when to reload."""
+        return manifest_version(self.settings, self._server) or (0, self.store.count())
 
     def _refresh(self) -> None:
         version = self._manifest_version()
@@ -133,7 +133,7 @@ class Retriever:
         """doc_id → what its card says beyond the passages (events, links, notes), from the
         manifest; only documents that have any."""
         try:
-            manifest = Manifest.load(manifest_path(self.settings))
+            manifest = open_manifest(self.settings, self.store.client)
         except StoreError:
             return {}
         out = {}
@@ -191,7 +191,7 @@ class Retriever:
 
     def documents(self) -> list[dict[str, Any]]:
         """Documents in the store with metadata and passage counts (from the manifest)."""
-        manifest = Manifest.load(manifest_path(self.settings))
+        manifest = open_manifest(self.settings, self.store.client)
         out = []
         for _, entry in sorted(manifest.entries.items()):
             out.append({**entry.doc, "passages": entry.passages, "indexed_at": entry.indexed_at})

@@ -87,7 +87,7 @@ def describe(source: Source, lang: str = "en") -> str:
     binding = message(
         f"binding_{source.binding if source.binding in ('yes', 'no') else 'unknown'}", lang
     )
-    parts = [str(source.year or "n.d."), source.jurisdiction or "-", binding]
+    parts = [str(source.year or message("no_date", lang)), source.jurisdiction or "-", binding]
     if source.state:  # not in force on the answer's date
         parts.append(source.state)
     elif source.status and f"status_{source.status}" in MESSAGES:

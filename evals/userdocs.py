@@ -186,15 +186,15 @@ def store_settings(base: Any, corpus: str) -> Any:
 
 def build_store(base: Any, corpus: str, embedder: Any, log: Any = print) -> dict[str, str]:
     """Index a corpus into its own store (incrementally); file name -> doc id."""
-    from indexer.manifest import Manifest
-    from indexer.pipeline import index_paths, manifest_path
+    from indexer.pipeline import index_paths
+    from indexer.servermanifest import open_manifest
 
     settings = store_settings(base, corpus)
     summary = index_paths(corpus_files(corpus), settings, embedder=embedder)
     log(f"user documents, store {corpus!r}: {summary.line()}")
     for problem in summary.problems:
         log(f"  {problem}")
-    manifest = Manifest.load(manifest_path(settings))
+    manifest = open_manifest(settings)
     return {Path(e.doc["source_path"]).name: doc_id for doc_id, e in manifest.entries.items()}
 
 

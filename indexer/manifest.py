@@ -4,6 +4,10 @@ Per document it keeps the sha256 of the source, the parser and chunker versions 
 the number of passages; for the whole store, the embedder id. A document whose entry
 matches all of these is not parsed or embedded again. Written atomically after each
 document, so a killed run loses at most the document it was working on.
+
+The indexer changes it one document at a time (``begin``, ``record``, ``drop``,
+``forget``), the calls ``indexer.servermanifest.ServerManifest`` also answers, where the
+manifest lives in the Chroma server and several indexers write it at once.
 """
 
 from __future__ import annotations
@@ -87,6 +91,36 @@ class Manifest:
     def by_source(self) -> dict[str, str]:
         """source path → doc_id."""
         return {e.doc.get("source_path", ""): doc_id for doc_id, e in self.entries.items()}
+
+    # -- per-document changes (each saves the file) ------------------------------------
+    def begin(self, doc_ids: list[str], source_path: str) -> None:
+        """These documents are being written (saved before their passages go in)."""
+        self.writing = list(doc_ids)
+        self.save()
+
+    def record(self, doc_id: str, entry: Entry) -> None:
+        """A document is written: its entry in, the writing mark out, in one save."""
+        self.entries[doc_id] = entry
+        self.writing = []
+        self.save()
+
+    def drop(self, doc_id: str) -> None:
+        self.entries.pop(doc_id, None)
+        self.save()
+
+    def interrupted(self, roots: list[Path]) -> list[str]:
+        """Documents a killed run left half written (one indexer per file: all of them)."""
+        return list(self.writing)
+
+    def forget(self, doc_ids: list[str]) -> None:
+        """Interrupted documents lose their entry and their writing mark."""
+        for doc_id in doc_ids:
+            self.entries.pop(doc_id, None)
+        self.writing = [w for w in self.writing if w not in doc_ids]
+        self.save()
+
+    def clear(self) -> None:
+        self.entries.clear()
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

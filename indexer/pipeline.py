@@ -6,12 +6,17 @@ files lose their passages; the manifest is saved after every document. Phases: s
 (hash, parse and chunk what changed; no model), write (embed through the vector cache,
 store, add words to the lexicon), prune (documents whose file is gone), then the
 off-topic probe floor of the store is measured again.
+
+In server mode several indexers (processes or machines, each with its own data
+directory) may write to one Chroma server at once, each on its own folders: the manifest
+is on the server and changes one document at a time (``indexer.servermanifest``), a run
+removes and repairs only documents under the folders it indexes, and passages, sentences
+and words are upserted by content id.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,10 +37,11 @@ from indexer.documents import (
 from indexer.embedcache import CachedEmbedder
 from indexer.embedders import BatchedEmbedder, make_embedder
 from indexer.errors import DocumentError, StoreError, path_text
-from indexer.manifest import Entry, Manifest
+from indexer.manifest import Entry
 from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
 from indexer.seed import SeededEmbedder, seeded
+from indexer.servermanifest import legacy_path, open_for_indexing, open_manifest, under
 from indexer.settings import Settings
 from indexer.store import Store
 from indexer.vocabulary import Vocabulary, document_vocabulary
@@ -105,10 +111,9 @@ def store_lock(settings: Settings, on_wait: Callable[[Path], None] | None = None
 
 
 def manifest_path(settings: Settings) -> Path:
-    if settings.chroma_url:
-        key = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()
-        return settings.home / "servers" / f"{key[:12]}.manifest.json"
-    return settings.manifest_path
+    """The manifest file in embedded mode; in server mode, where an older Vigilance kept it
+    (the manifest is now on the server: ``indexer.servermanifest.open_manifest``)."""
+    return legacy_path(settings) if settings.chroma_url else settings.manifest_path
 
 
 def chunker_key(settings: Settings, sentence_vectors: bool) -> str:
@@ -124,10 +129,16 @@ class Run:
     """One indexing run's state: the store, the manifest, the embedder, the summary."""
 
     def __init__(
-        self, settings: Settings, embedder: BatchedEmbedder, rebuild: bool, sentence_vectors: bool
+        self,
+        settings: Settings,
+        embedder: BatchedEmbedder,
+        rebuild: bool,
+        sentence_vectors: bool,
+        roots: Sequence[Path] = (),
     ) -> None:
         self.settings, self.summary = settings, IndexSummary()
-        self.manifest, notice = Manifest.recover(manifest_path(settings))
+        self.roots = [p.resolve() for p in roots if p.exists()]  # the folders this run owns
+        self.manifest, notice = open_for_indexing(settings)
         if notice:
             self.summary.problems.append(Problem(str(self.manifest.path), notice))
         if settings.embed_cache_path is not None and not isinstance(embedder, CachedEmbedder):
@@ -142,7 +153,7 @@ class Run:
         self.embedder = embedder
         self.store = Store(settings, embedder.id, rebuild=rebuild)
         if rebuild:
-            self.manifest.entries.clear()
+            self.manifest.clear()
         self.manifest.embedder = embedder.id
         self.finish_interrupted()
         self.lexicon = Vocabulary(self.store, settings)
@@ -154,17 +165,18 @@ class Run:
     def finish_interrupted(self) -> None:
         """Documents a killed run was writing lose every passage and their entry, so the
         store holds one version of each; their files are then indexed again (the vector
-        cache spares the embedding)."""
-        for doc_id in self.manifest.writing:
+        cache spares the embedding). In server mode, only those under this run's folders:
+        another indexer may be writing the others right now."""
+        interrupted = self.manifest.interrupted(self.roots)
+        for doc_id in interrupted:
             self.store.delete_document(doc_id)
-            entry = self.manifest.entries.pop(doc_id, None)
+            entry = self.manifest.entries.get(doc_id)
             where = entry.doc.get("source_path", doc_id) if entry else doc_id
             self.summary.warnings.append(
                 Problem(where, "an earlier run was interrupted while writing it; indexed again")
             )
-        if self.manifest.writing:
-            self.manifest.writing = []
-            self.manifest.save()
+        if interrupted:
+            self.manifest.forget(interrupted)
 
     def scan(self, files: list[Path], emit: Progress) -> list[Prepared]:
         """Hash every file; parse and chunk those that changed (cheap, no model)."""
@@ -199,11 +211,11 @@ class Run:
         """Embed (through the cache), store and record one document; the manifest is saved."""
         doc, passages, summary = prep.doc, prep.passages, self.summary
         old_id = self.by_source.get(doc.source_path)
-        self.manifest.writing = [doc.doc_id, *([old_id] if old_id and old_id != doc.doc_id else [])]
-        self.manifest.save()
-        if old_id and old_id != doc.doc_id:
-            self.store.delete_document(old_id)
-            self.manifest.entries.pop(old_id, None)
+        replaced = [old_id] if old_id and old_id != doc.doc_id else []
+        self.manifest.begin([doc.doc_id, *replaced], doc.source_path)
+        for gone in replaced:
+            self.store.delete_document(gone)
+            self.manifest.drop(gone)
         started, before = time.perf_counter(), getattr(self.embedder, "misses", None)
         vectors = self.embedder.embed_passages([p.embed_text(doc) for p in passages])
         sents = sentence_units(passages, doc) if self.sentence_vectors else []
@@ -214,7 +226,7 @@ class Run:
         self.store.upsert_document(doc, passages, vectors, sents, svecs)
         self.lexicon.add(document_vocabulary(doc, passages))
         summary.passages += len(passages)
-        self.manifest.entries[doc.doc_id] = Entry(
+        entry = Entry(
             doc=asdict(doc),
             sha256=doc.sha256,
             parser=prep.parser,
@@ -223,21 +235,18 @@ class Run:
             meta_sha256=prep.meta_sha,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        self.manifest.writing = []
-        self.manifest.save()
+        self.manifest.record(doc.doc_id, entry)
         summary.indexed += 1
 
-    def prune(self, paths: Sequence[Path], files: list[Path]) -> None:
-        """Documents whose file is gone from an indexed folder lose their passages."""
-        roots = [p.resolve() for p in paths if p.exists()]
+    def prune(self, files: list[Path]) -> None:
+        """Documents whose file is gone from a folder of this run lose their passages; a
+        document under any other folder is left alone (another indexer's, perhaps)."""
         present = {path_text(p) for p in files}
         for doc_id, entry in list(self.manifest.entries.items()):
             src = Path(entry.doc.get("source_path", ""))
-            under = any(src == r or r in src.parents for r in roots)
-            if under and str(src) not in present and not src.exists():
+            if under(str(src), self.roots) and str(src) not in present and not src.exists():
                 self.store.delete_document(doc_id)
-                del self.manifest.entries[doc_id]
-                self.manifest.save()
+                self.manifest.drop(doc_id)
                 self.summary.removed += 1
         self.manifest.save()
 
@@ -246,7 +255,11 @@ class Run:
         floor = self.store.probes()
         changed = self.summary.indexed or self.summary.removed or not floor
         if self.store.count() and (changed or floor.get("version") != PROBE_VERSION):
-            self.store.save_probes(probe_floor(self.store, self.embedder))
+            for _ in range(3):  # measured again while another indexer changed the store
+                floor = probe_floor(self.store, self.embedder)
+                self.store.save_probes(floor)
+                if self.store.count() == floor["passages"]:
+                    break
 
 
 def index_paths(
@@ -268,7 +281,7 @@ def index_paths(
     emit = progress or (lambda event, info: None)
     with store_lock(settings, lambda home: emit("wait", {"home": str(home)})):
         embedder = embedder or make_embedder(settings.embedder, settings.batch_size)
-        run = Run(settings, embedder, rebuild, sentence_vectors)
+        run = Run(settings, embedder, rebuild, sentence_vectors, paths)
         files, skipped = discover(paths, follow_links)
         run.summary.skipped = len(skipped)
         run.summary.problems.extend(skipped)
@@ -281,7 +294,7 @@ def index_paths(
             run.write(prep)
             done += len(prep.passages)
             emit("document", {"doc_id": prep.doc.doc_id, "done": done, "passages": total})
-        run.prune(paths, files)
+        run.prune(files)
         run.measure_probes()
     summary = run.summary
     summary.seconds = time.perf_counter() - t0
@@ -292,10 +305,9 @@ def index_paths(
 def remove_document(doc_id: str, settings: Settings, embedder_id: str) -> bool:
     """Remove a document's passages and manifest entry; the source file is left alone."""
     with store_lock(settings):
-        manifest = Manifest.load(manifest_path(settings))
+        manifest = open_manifest(settings)
         if doc_id not in manifest.entries:
             return False
         Store(settings, embedder_id).delete_document(doc_id)
-        del manifest.entries[doc_id]
-        manifest.save()
+        manifest.drop(doc_id)
         return True

@@ -62,41 +62,49 @@ class Record:
     meta: dict[str, Any]
 
 
+def connect(settings: Settings) -> Any:
+    """A Chroma client: the server at ``VIGILANCE_CHROMA_URL``, or the embedded store in
+    the data directory. ``StoreError`` when the server cannot be reached."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not settings.chroma_url:
+        settings.store_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(
+            path=str(settings.store_dir / "chroma"), settings=chroma_settings
+        )
+    url = urlparse(settings.chroma_url)
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 8000,
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+        client.heartbeat()
+    except Exception as exc:
+        raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+    return client
+
+
 class Store:
     """A Chroma collection pair bound to one embedder id."""
 
     def __init__(
         self, settings: Settings, embedder_id: str, *, create: bool = True, rebuild: bool = False
     ) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         self.settings = settings
         self.embedder_id = embedder_id
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
-            try:
-                self.client = chromadb.HttpClient(
-                    host=url.hostname or "127.0.0.1",
-                    port=url.port or 8000,
-                    ssl=url.scheme == "https",
-                    settings=chroma_settings,
-                )
-                self.client.heartbeat()
-            except Exception as exc:
-                raise StoreError(
-                    f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
-                ) from exc
-        else:
-            settings.store_dir.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(
-                path=str(settings.store_dir / "chroma"), settings=chroma_settings
-            )
+        self.client = connect(settings)
         name = settings.collection
         if rebuild:
             for col in self.client.list_collections():
-                if col.name in (name, f"{name}-sentences") or col.name.startswith(f"{name}-terms-"):
+                if col.name in (
+                    name,
+                    f"{name}-sentences",
+                    f"{name}-manifest",
+                ) or col.name.startswith(f"{name}-terms-"):
                     self.client.delete_collection(col.name)
         self.passages = self._collection(name, create)
         self.sentences = self._collection(f"{name}-sentences", create)
@@ -114,8 +122,8 @@ class Store:
             existing = {c.name for c in self.client.list_collections()}
             if name in existing:
                 col = self.client.get_collection(name, embedding_function=None)
-            elif create:
-                col = self.client.create_collection(
+            elif create:  # get_or_create: another indexer may create it at the same moment
+                col = self.client.get_or_create_collection(
                     name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
                 )
             else:
@@ -161,35 +169,39 @@ class Store:
         ]
 
     def _collection(self, name: str, create: bool):
-        existing = {c.name for c in self.client.list_collections()}
-        if name in existing:
-            col = self.client.get_collection(name, embedding_function=None)
-            found = (col.metadata or {}).get("embedder")
-            if found and found != self.embedder_id:
-                raise StoreError(
-                    f"the store was built with embedder {found!r}, not {self.embedder_id!r}: "
-                    "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
-                )
-            return col
-        if not create:
+        if not create and name not in {c.name for c in self.client.list_collections()}:
             raise StoreError("the store is empty: run 'vigilance index' first")
-        return self.client.create_collection(
+        # get_or_create: two indexers starting on an empty server both create it, once.
+        col = self.client.get_or_create_collection(
             name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedder": self.embedder_id},
         )
+        found = (col.metadata or {}).get("embedder")
+        if found and found != self.embedder_id:
+            raise StoreError(
+                f"the store was built with embedder {found!r}, not {self.embedder_id!r}: "
+                "re-run with --rebuild, or choose the same embedder (VIGILANCE_EMBEDDER)"
+            )
+        return col
+
+    def _passage_metadata(self) -> dict[str, Any]:
+        """The passage collection's metadata as the store holds it now (another process
+        may have saved a probe floor since this one opened the collection)."""
+        col = self.client.get_collection(self.passages.name, embedding_function=None)
+        return dict(col.metadata or {})
 
     def probes(self) -> dict[str, Any]:
         """The off-topic probe floor saved with the store (``indexer.probes``), or {}."""
-        raw = (self.passages.metadata or {}).get(METADATA_KEY)
+        raw = self._passage_metadata().get(METADATA_KEY)
         try:
             return json.loads(raw) if raw else {}
         except ValueError:
             return {}
 
     def save_probes(self, floor: dict[str, Any]) -> None:
-        meta = {k: v for k, v in (self.passages.metadata or {}).items() if k != "hnsw:space"}
+        meta = {k: v for k, v in self._passage_metadata().items() if k != "hnsw:space"}
         meta[METADATA_KEY] = json.dumps(floor, sort_keys=True)
         self.passages.modify(metadata=meta)
 
