@@ -129,11 +129,12 @@ class Tools:
 
     def _matching(self, assistant: Any, filters: Filters) -> None:
         """A filter that matches no passage is an error, never silently ignored."""
-        from assistant.retrieval import describe
+        from assistant.retrieval import FilterError
 
-        table = assistant.retriever.table
-        if filters and not any(table.filtered_mask(filters)):
-            raise ToolError("no passage matches the filters " + describe(filters))
+        try:
+            assistant.retriever.filter_mask(filters)
+        except FilterError as exc:
+            raise ToolError(str(exc)) from exc
 
     def search(
         self,

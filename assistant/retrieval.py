@@ -212,9 +212,7 @@ class Retriever:
         qlang = detect(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
-        mask = np.array(table.filtered_mask(filters)) if filters else None
-        if mask is not None and not mask.any():
-            raise FilterError("no passage matches the filters " + describe(filters))
+        mask = self.filter_mask(filters, table)
         hybrid = cfg.mode == "hybrid"
         signals = Signals(
             qlang,
@@ -238,6 +236,17 @@ class Retriever:
         if rerank is not None:
             hits = rerank(question, hits, k)
         return SearchResult(hits, qlang, "", dict(signals.named), qvec, question)
+
+    def filter_mask(self, filters: Filters, table: PassageTable | None = None) -> Any:
+        """Which passages ``filters`` let through (None without filters); FilterError when
+        none does: a filter that matches nothing is refused, never silently ignored."""
+        table = table if table is not None else self.table
+        if not filters:
+            return None
+        mask = np.array(table.filtered_mask(filters))
+        if not mask.any():
+            raise FilterError("no passage matches the filters " + describe(filters))
+        return mask
 
     def candidates(
         self, question: str, signals: Signals, cfg: RetrievalConfig, mask: Any, where: Any

@@ -41,7 +41,7 @@ from indexer.manifest import Entry
 from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
 from indexer.seed import SeededEmbedder, seeded
-from indexer.servermanifest import legacy_path, open_for_indexing, open_manifest, under
+from indexer.servermanifest import open_for_indexing, open_manifest, under
 from indexer.settings import Settings
 from indexer.store import Store
 from indexer.vocabulary import Vocabulary, document_vocabulary
@@ -51,7 +51,6 @@ __all__ = [
     "Problem",
     "discover",
     "index_paths",
-    "manifest_path",
     "prepare",
     "sha256_file",
 ]
@@ -108,12 +107,6 @@ def store_lock(settings: Settings, on_wait: Callable[[Path], None] | None = None
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def manifest_path(settings: Settings) -> Path:
-    """The manifest file in embedded mode; in server mode, where an older Vigilance kept it
-    (the manifest is now on the server: ``indexer.servermanifest.open_manifest``)."""
-    return legacy_path(settings) if settings.chroma_url else settings.manifest_path
 
 
 def chunker_key(settings: Settings, sentence_vectors: bool) -> str:

@@ -21,7 +21,7 @@ from assistant.api.models import AskRequest, SearchRequest
 from assistant.asof import parse_date
 from assistant.core import Assistant
 from assistant.records import EMPTY_STORE, answer_record, document_records, search_record
-from assistant.retrieval import FilterError, check_question, describe
+from assistant.retrieval import FilterError, check_question
 from assistant.table import Filters
 from assistant.web.paths import public_paths, public_text
 from assistant.web.uploads import (
@@ -118,8 +118,10 @@ class Service:
         table = retriever.table
         if not len(table):
             raise ApiError(409, EMPTY)
-        if filters and not any(table.filtered_mask(filters)):
-            raise ApiError(400, "no passage matches the filters " + describe(filters))
+        try:
+            retriever.filter_mask(filters, table)
+        except FilterError as exc:
+            raise ApiError(400, str(exc)) from exc
         return assistant
 
     def search(self, request: SearchRequest) -> dict[str, Any]:

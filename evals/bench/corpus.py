@@ -16,7 +16,6 @@ from indexer.manifest import Entry, Manifest
 from indexer.models import passage_id
 from indexer.pipeline import (
     discover,
-    manifest_path,
     prepare,
     sentence_units,
     sha256_file,
@@ -183,10 +182,10 @@ def enlarge_store(
     p_metas = [r.meta for r, _ in records]
     p_vecs = np.vstack([v for _, v in records]).astype(np.float32)
     s_ids, s_docs, s_metas, s_vecs = read_sentences(source)
-    old = Manifest.load(manifest_path(src))
+    old = Manifest.load(src.manifest_path)
 
     target = Store(dst, embedder_id, rebuild=True)
-    manifest = Manifest(manifest_path(dst), old.embedder or embedder_id)
+    manifest = Manifest(dst.manifest_path, old.embedder or embedder_id)
     for k in range(copies):
         if k == 0:
             _upsert(target.passages, p_ids, p_vecs, p_docs, p_metas)
