@@ -8,7 +8,7 @@ export VIGILANCE_HOME ?= $(HOME)/.local/share/vigilance
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run index test bench lint eval vectors deploy-local
+.PHONY: install run index test bench bench-quick lint eval vectors deploy-local
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,9 +48,19 @@ lint: install
 eval: index
 	$(BIN)/python -m evals --out evals/results
 
-# Indexing, re-indexing, warm and cold latency, memory, and 10 app users (about 15 min).
+# Indexing, re-indexing, warm and cold latency, memory, and 10 app users (about 15 min);
+# then the same store at 10k, 100k and 1M passages, embedded and behind a Chroma server,
+# and one indexer against two sharing a server (evals/bench/scale.py; the stores are built
+# once, about an hour for the million, and kept in ~/.cache/vigilance-bench).
 bench: install
 	$(BIN)/python -m evals.bench --with-app
+	$(BIN)/python -m evals.bench.scale
+
+# A smoke run of both (a few minutes): small stores, few questions, no second indexer.
+bench-quick: install
+	$(BIN)/python -m evals.bench --quick
+	$(BIN)/python -m evals.bench.scale --sizes 10000 --questions 10 --cold-runs 1 --indexers 0 \
+		--out evals/results/scale-quick.json
 
 # The bundled corpus's vectors (corpus/.vectors/), after editing cards: a first index of
 # the corpus then embeds nothing it ships (python -m indexer.seed check says what is covered).

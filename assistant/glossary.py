@@ -68,7 +68,10 @@ def _index() -> dict[tuple[str, ...], int]:
             for term in concept[lang]:
                 if _acronym(term):
                     continue
-                key = _key([stem(w, lang) for w in _words(term, lang) if w], lang)
+                if lang == "zh":  # its Chinese words, joined: its characters (no jieba needed)
+                    key = ("".join(_HAN_RUN.findall(fold(term))),)
+                else:
+                    key = _key([stem(w, lang) for w in _words(term, lang) if w], lang)
                 if len(key) == 1 and len(key[0]) < 4:
                     # A stem this short collides with words of other languages (Spanish
                     # "canadiense" stems to "can"): the whole word must match instead.

@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.embedders import BatchedEmbedder
 from indexer.language import long_enough, stopwords, words
 from indexer.store import Store
@@ -48,6 +50,7 @@ class Lexicon:
         self.config = config or LexiconConfig()
         self._embedder = embedder
         self._cache: OrderedDict[tuple[str, str], list[tuple[str, float]]] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._load_lock = threading.Lock()
 
@@ -66,6 +69,19 @@ class Lexicon:
         rest of its start-up: the first question then does not wait for it."""
         threading.Thread(target=lambda: self.embedder, name="lexicon-warm", daemon=True).start()
 
+    def vectors(self, words: list[str]) -> np.ndarray:
+        """Word vectors, each word encoded once whatever the languages it is translated into."""
+        with self._lock:
+            todo = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        if todo:
+            encoded = self.embedder.embed_queries(todo)
+            with self._lock:
+                self._vectors.update(zip(todo, encoded, strict=True))
+                while len(self._vectors) > self.config.cache_size:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            return np.vstack([self._vectors[w] for w in words])
+
     def translate(self, terms: list[str], lang: str) -> dict[str, list[tuple[str, float]]]:
         """For each word, its closest words of ``lang`` in the store, above the threshold."""
         out: dict[str, list[tuple[str, float]]] = {}
@@ -79,8 +95,7 @@ class Lexicon:
                     self._cache.move_to_end((w, lang))
                     out[w] = hit
         if todo:
-            vectors = self.embedder.embed_queries(todo)
-            found = self.store.nearest_terms(vectors, lang, self.config.per_word)
+            found = self.store.nearest_terms(self.vectors(todo), lang, self.config.per_word)
             with self._lock:
                 for w, near in zip(todo, found, strict=True):
                     kept = [(t, s) for t, s in near if s >= self.config.threshold]

@@ -8,7 +8,9 @@ provisions against passage locators, both compared in a compact folded form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.table import PassageTable
 from indexer.language import fold, stem
@@ -85,7 +87,6 @@ def locator_matches(locator: str, prov: Provision) -> bool:
     return False
 
 
-NAME_MIN = 4
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -125,61 +126,80 @@ class NameMatcher:
 
     Names are word-bounded; Arabic names may carry a clitic ("وبروتوكول باليرمو"), Russian
     ones any case ending ("Палермского протокола"); Chinese names, written without spaces,
-    are found anywhere in the question ("巴勒莫议定书规定…").
+    are found anywhere in the question ("巴勒莫议定书规定…"). Only the names whose key the
+    question holds (``indexer.catalog.schema.question_keys``) are tried, so a store of
+    thousands of documents costs a question what a few do.
     """
 
     def __init__(self, table: PassageTable) -> None:
-        names: dict[str, set[str]] = {}
-        for doc_id, rows in table.by_doc.items():
-            meta = table.records[rows[0]].meta
-            raw = [meta.get("title", ""), meta.get("short_title", ""), meta.get("symbol", "")]
-            raw += str(meta.get("aliases", "")).split(" | ")
-            for name in raw:
-                key = fold(name).strip(" .")
-                if len(key) >= NAME_MIN or (len(key) >= 3 and any(c.isdigit() for c in key)):
-                    names.setdefault(key, set()).add(doc_id)
-        self.names = names
-        # One alternation, longest first, word-bounded: a few hundred names stay fast.
-        keys = sorted(names, key=len, reverse=True)
-        spaced = [k for k in keys if not _HAN.search(k)]
-        chinese = [k for k in keys if _HAN.search(k)]
-        self.pattern = (
-            re.compile(r"(?<![\w/])(" + "|".join(map(_name_pattern, spaced)) + r")(?![\w/])")
-            if spaced
-            else None
-        )
-        self.chinese = re.compile("|".join(map(re.escape, chinese))) if chinese else None
-        # Names matched in another form than their own: which one a match was.
-        self.forms = [
-            (re.compile(_name_pattern(k)), k) for k in spaced if _name_pattern(k) != re.escape(k)
-        ]
-
-    def _named(self, found: str) -> list[str]:
-        if found in self.names:
-            return [found]
-        return [k for form, k in self.forms if form.fullmatch(found)]
+        self.catalog = table.catalog
 
     def match(self, question: str) -> dict[str, float]:
         """doc_id → strength (longer, rarer names weigh more)."""
-        if self.pattern is None and self.chinese is None:
-            return {}
         text = fold(question)
-        hits: list[str] = []
-        if self.pattern is not None:
-            # Chinese characters around a name written in letters ("欧盟2014/24/EU指令") part
-            # from it as spaces would.
-            apart = _HAN.sub(r" \g<0> ", text) if _HAN.search(text) else text
-            hits += [m.group(1) for m in self.pattern.finditer(apart)]
-        if self.chinese is not None:
-            hits += [m.group(0) for m in self.chinese.finditer(text)]
+        # Chinese characters around a name written in letters ("欧盟2014/24/EU指令") part
+        # from it as spaces would.
+        apart = _HAN.sub(r" \g<0> ", text) if _HAN.search(text) else text
+        names = self.catalog.names(text, apart)
+        if not names:
+            return {}
         found: dict[str, float] = {}
-        for hit in hits:
-            for name in self._named(hit):
-                docs = self.names[name]
-                weight = min(1.0, _weight_length(name) / 20) / len(docs) ** 0.5
-                for doc_id in docs:
-                    found[doc_id] = max(found.get(doc_id, 0.0), weight)
+        for name in _places(names, text, apart):
+            docs = names[name]
+            weight = min(1.0, _weight_length(name) / 20) / len(docs) ** 0.5
+            for doc_id in docs:
+                found[doc_id] = max(found.get(doc_id, 0.0), weight)
         return found
+
+
+def _places(names: Iterable[str], text: str, apart: str) -> list[str]:
+    """The names the question holds, read as one alternation of them, longest first, would
+    read it: from left to right, the longest name at each place, no overlaps (names in
+    letters in ``apart``, Chinese names anywhere in ``text``)."""
+    spaced: list[tuple[int, int, str]] = []
+    chinese: list[tuple[int, int, str]] = []
+    for name in names:
+        if _HAN.search(name):
+            chinese += _occurrences(name, text, bounded=False)
+        else:
+            spaced += _occurrences(name, apart, bounded=True)
+    return _leftmost_longest(spaced) + _leftmost_longest(chinese)
+
+
+def _occurrences(name: str, text: str, bounded: bool) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each place ``name`` (or, for Arabic and Russian names, one of
+    its forms) stands in ``text``; ``bounded``: not inside a word or a symbol."""
+    pattern = _form(name)
+    if pattern is None:  # the name as it is written: plain string search
+        out, at = [], text.find(name)
+        while at >= 0:
+            out.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    else:
+        out = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if bounded:
+        out = [(a, b) for a, b in out if not _inside(text, a - 1) and not _inside(text, b)]
+    return [(a, b, name) for a, b in out]
+
+
+def _inside(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_/")
+
+
+@lru_cache(maxsize=4096)
+def _form(name: str) -> re.Pattern | None:
+    """The compiled pattern of a name with other forms (Arabic clitics, Russian endings)."""
+    pattern = _name_pattern(name)
+    return None if pattern == re.escape(name) else re.compile(pattern)
+
+
+def _leftmost_longest(found: list[tuple[int, int, str]]) -> list[str]:
+    out, end = [], 0
+    for start, stop, name in sorted(found, key=lambda f: (f[0], -len(f[2]), f[2])):
+        if start >= end:
+            out.append(name)
+            end = stop
+    return out
 
 
 JURISDICTION_NAMES: dict[str, list[str]] = {

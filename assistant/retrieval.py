@@ -20,14 +20,16 @@ from assistant.lexicon import Lexicon
 from assistant.refs import NameMatcher, jurisdictions, provisions
 from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
+from indexer.catalog import catalog_ready, open_catalog, stamp_of
 from indexer.embedders import BatchedEmbedder, make_embedder
-from indexer.errors import StoreError
 from indexer.events import Event, decode
 from indexer.language import detect, fold
 from indexer.models import Hit
 from indexer.servermanifest import ServerManifest, manifest_version, open_manifest
 from indexer.settings import Settings
 from indexer.store import Store
+
+BACKGROUND_FROM = 50_000  # passages from which a changed store's catalog is built aside
 
 
 class FilterError(ValueError):
@@ -102,6 +104,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._doc_countries: dict[tuple[int, str], set[str]] = {}
         self._version: tuple[Any, ...] | None = None
+        self._building: tuple[Any, ...] | None = None  # a catalog being built in the background
         # In server mode the manifest is a collection of the server (``indexer.servermanifest``).
         self._server = (
             ServerManifest(self.store.client, settings.collection) if settings.chroma_url else None
@@ -116,43 +119,50 @@ class Retriever:
 
     def _refresh(self) -> None:
         version = self._manifest_version()
-        if version == self._version:
+        if version == self._version or version == self._building:
             return
-        table = PassageTable.load(self.store)
+        stamp = stamp_of(version)
+        if (
+            self._version is not None
+            and len(self.table) >= BACKGROUND_FROM
+            and not (catalog_ready(self.settings, stamp))
+        ):
+            # A large store's new catalog takes minutes: questions keep the current one
+            # meanwhile, and the new one is swapped in once built.
+            self._building = version
+            threading.Thread(target=self._build, args=(version,), daemon=True).start()
+            return
+        self._open(version)
+
+    def _build(self, version: tuple[Any, ...]) -> None:
+        try:
+            self._open(version)
+        finally:
+            self._building = None
+
+    def _open(self, version: tuple[Any, ...]) -> None:
+        table = PassageTable(open_catalog(self.settings, self.store, stamp_of(version)))
         # One tuple, swapped at once: a search running in another thread keeps a consistent set.
         self._state = (
             table,
             LexicalIndex(table, self.lexicon),
             NameMatcher(table),
             self.store.probes(),
-            self._load_docs(),
         )
         self._version = version
-
-    def _load_docs(self) -> dict[str, DocFacts]:
-        """doc_id → what its card says beyond the passages (events, links, notes), from the
-        manifest; only documents that have any."""
-        try:
-            manifest = open_manifest(self.settings, self.store.client)
-        except StoreError:
-            return {}
-        out = {}
-        for doc_id, entry in manifest.entries.items():
-            doc = entry.doc
-            facts = DocFacts(
-                decode(doc.get("events")),
-                [str(r) for r in doc.get("related") or []],
-                [str(n) for n in doc.get("unverified") or []],
-                str(doc.get("checked") or ""),
-            )
-            if facts.events or facts.related or facts.unverified or facts.checked:
-                out[doc_id] = facts
-        return out
 
     def facts(self, doc_id: str) -> DocFacts:
         """A document's dated events, related instruments, unverified notes and the day its
         status was checked (empty for documents without a card)."""
-        return self._state[4].get(doc_id, NO_FACTS)
+        doc = self.table.catalog.facts(doc_id)
+        if not doc:
+            return NO_FACTS
+        return DocFacts(
+            decode(doc.get("events")),
+            [str(r) for r in doc.get("related") or []],
+            [str(n) for n in doc.get("unverified") or []],
+            str(doc.get("checked") or ""),
+        )
 
     def events(self, doc_id: str) -> list[Event]:
         """The dated events of a document, oldest first (``indexer.events``); [] if none."""
@@ -176,7 +186,7 @@ class Retriever:
         table = self.table
         cached = self._doc_countries.get((id(table), doc_id))
         if cached is None:
-            text = " ".join(table.records[row].text for row in table.by_doc.get(doc_id, []))
+            text = " ".join(rec.text for rec in table.doc_records(doc_id))
             cached = countries(text)
             self._doc_countries[(id(table), doc_id)] = cached
         return cached
@@ -208,7 +218,7 @@ class Retriever:
         cfg = replace(self.config, **overrides) if overrides else self.config
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         self.refresh()
-        table, _, names, _, _ = self._state
+        table, _, names, _ = self._state
         qlang = detect(question)
         if not len(table):
             return SearchResult([], qlang, "the knowledge base is empty: run 'vigilance index'")
@@ -225,7 +235,7 @@ class Retriever:
         if not filters.get("language"):  # quote a card in the question's language when it can
             fused = [(total, table.twin(pid, qlang)) for total, pid in fused]
             if mask is not None:
-                fused = [(t, pid) for t, pid in fused if mask[table.pos[pid]]]
+                fused = [(t, pid) for t, pid in fused if mask[table.row_of(pid)]]
         rerank = self.reranker if hybrid else None
         keep = k * rerank.factor if rerank is not None and hasattr(rerank, "factor") else k
         kept = dedupe(fused, lambda pid: fold(table.get(pid).text)[:300], keep)
@@ -243,7 +253,7 @@ class Retriever:
         table = table if table is not None else self.table
         if not filters:
             return None
-        mask = np.array(table.filtered_mask(filters))
+        mask = table.filter_mask(filters)
         if not mask.any():
             raise FilterError("no passage matches the filters " + describe(filters))
         return mask
@@ -253,7 +263,7 @@ class Retriever:
     ) -> tuple[dict[str, dict[str, float]], np.ndarray | None]:
         """The passages worth scoring, with their raw scores: the nearest passages and
         sentences, the BM25 best, and every passage of an instrument the question names."""
-        table, lexical, _, _, _ = self._state
+        table, lexical, _, _ = self._state
         scores: dict[str, dict[str, float]] = {}
         qvec = None
         if cfg.mode in ("hybrid", "dense"):
@@ -268,16 +278,17 @@ class Retriever:
             lex = lexical.scores(question, signals.qlang)
             if mask is not None:
                 lex = np.where(mask, lex, 0.0)
-            for row in np.argsort(-lex)[: cfg.candidates]:
-                if lex[row] > 0:
-                    scores.setdefault(table.records[row].id, {})["bm25"] = float(lex[row])
+            rows = top_rows(lex, cfg.candidates)
+            for row, pid in zip(rows, table.ids(rows), strict=True):
+                scores.setdefault(pid, {})["bm25"] = float(lex[row])
         if signals.named or signals.provisions:
             # Passages of a named instrument join even if both searches missed them.
             for doc_id in signals.named:
-                for row in table.by_doc.get(doc_id, []):
+                for row, pid in table.doc_ids(doc_id):
                     if mask is None or mask[row]:
-                        scores.setdefault(table.records[row].id, {})
-        scores = {pid: s for pid, s in scores.items() if pid in table.pos}
+                        scores.setdefault(pid, {})
+        known = table.fetch(scores)  # one read for every candidate's text and metadata
+        scores = {pid: s for pid, s in scores.items() if pid in known}
         if qvec is not None:
             self._fill_dense(scores, qvec)
         return scores, qvec
@@ -294,6 +305,18 @@ class Retriever:
         table = self.table
         recs = table.neighbours(passage_id, before, after)
         return [table.hit(r.id, i + 1, 0.0, {}) for i, r in enumerate(recs)]
+
+
+def top_rows(scores: np.ndarray, n: int) -> list[int]:
+    """The rows of the ``n`` best positive scores, best first (ties in row order)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        values = scores[positive]
+        kth = np.partition(values, len(values) - n)[len(values) - n]  # the n-th best
+        above = positive[values > kth]
+        positive = np.concatenate([above, positive[values == kth][: n - len(above)]])
+    order = np.lexsort((positive, -scores[positive]))
+    return [int(r) for r in positive[order]]
 
 
 def describe(filters: Filters) -> str:

@@ -98,7 +98,7 @@ def nearest(retriever: Retriever, result: SearchResult, docs: list[str]) -> list
     table = retriever.table
     rows: dict[str, list[str]] = {}
     for doc in docs:
-        records = [table.records[i] for i in table.by_doc.get(doc, [])]
+        records = table.doc_records(doc)
         own = [r for r in records if r.meta.get("language") == result.language] or [
             r for r in records if r.meta.get("language") == r.meta.get("doc_language")
         ]
@@ -129,16 +129,12 @@ def survey_hits(retriever: Retriever, result: SearchResult) -> tuple[list[Hit], 
     for hit in result.hits:
         if hit.collection != "synthesis" and hit.doc_id not in found:
             found.append(hit.doc_id)
-    measures = [
-        doc
-        for doc, rows in table.by_doc.items()
-        if table.records[rows[0]].meta.get("collection") == "synthesis"
-    ]
+    measures = table.documents(collection="synthesis")
     measure_hits = nearest(retriever, result, measures)
     top = max(measure_hits, key=lambda h: h.score, default=None)
     vouched = set(retriever.facts(top.doc_id).related) if top is not None else set()
     linked = [r for doc in found[:RELATED_DEPTH] for r in retriever.facts(doc).related]
-    wanted = [d for d in dict.fromkeys(found + sorted(vouched) + linked) if d in table.by_doc]
+    wanted = [d for d in dict.fromkeys(found + sorted(vouched) + linked) if table.has_doc(d)]
     if len(wanted) < 2:
         return [], set()
     own = [h for h in measure_hits if top is not None and h.doc_id == top.doc_id]

@@ -1,40 +1,67 @@
-"""An in-memory view of every stored passage: texts, metadata, order within documents.
+"""The passages of the store as a question process sees them: a view over the catalog
+(``indexer.catalog``), which keeps texts, metadata, BM25 postings and filter columns on
+disk and maps them, so a process's start-up and memory do not grow with the store.
 
-Loaded once per process from the store (page by page) and reloaded when the manifest
-changes. It serves the lexical index, filters, neighbouring passages and hit building.
+It serves the lexical index, filters, neighbouring passages, language versions and hit
+building; a new one is opened whenever the manifest changes.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from indexer.catalog import Catalog
 from indexer.models import Hit
-from indexer.store import Record, Store
+from indexer.store import Record
 
 Filters = dict[str, Any]
 
 
-@dataclass
 class PassageTable:
-    records: list[Record] = field(default_factory=list)
-    pos: dict[str, int] = field(default_factory=dict)
-    by_doc: dict[str, list[int]] = field(default_factory=dict)
-    _versions: dict[tuple[Any, ...], dict[str, str]] | None = field(default=None, repr=False)
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
 
     @classmethod
-    def load(cls, store: Store) -> PassageTable:
-        records = [rec for rec, _ in store.records()]
-        records.sort(key=lambda r: (r.meta.get("doc_id", ""), r.meta.get("seq", 0)))
-        by_doc: dict[str, list[int]] = defaultdict(list)
-        for i, rec in enumerate(records):
-            by_doc[rec.meta.get("doc_id", "")].append(i)
-        return cls(records, {r.id: i for i, r in enumerate(records)}, dict(by_doc))
+    def from_records(cls, records: Iterable[Record], folder: Path | None = None) -> PassageTable:
+        """A table over these records alone (a catalog built in ``folder``, or a temporary
+        one): for tests and tools that hold passages outside a store."""
+        from indexer.catalog.build import build
+
+        folder = folder or Path(tempfile.mkdtemp(prefix="vigilance-catalog-")) / "catalog"
+        return cls(Catalog(build(folder, records, {}, "records")))
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.catalog)
+
+    def get(self, pid: str) -> Record | None:
+        return self.catalog.get(pid)
+
+    def fetch(self, pids: Iterable[str]) -> dict[str, Record]:
+        """Records of several passages at once (one read for those not cached)."""
+        return self.catalog.fetch(pids)
+
+    def row_of(self, pid: str) -> int | None:
+        return self.catalog.row_of(pid)
+
+    def ids(self, rows: Iterable[int]) -> list[str]:
+        return self.catalog.ids(rows)
+
+    def doc_records(self, doc_id: str) -> list[Record]:
+        return self.catalog.doc_records(doc_id)
+
+    def doc_ids(self, doc_id: str) -> list[tuple[int, str]]:
+        return self.catalog.doc_ids(doc_id)
+
+    def documents(self, collection: str | None = None) -> list[str]:
+        return self.catalog.documents(collection)
+
+    def has_doc(self, doc_id: str) -> bool:
+        return self.catalog.has_doc(doc_id)
 
     def twin(self, pid: str, language: str) -> str:
         """The same paragraph in ``language`` (``versions``), else ``pid`` itself."""
@@ -46,44 +73,33 @@ class PassageTable:
         A card's French or Spanish body cites the same points as its English one; the
         language versions of a UN document share its symbol and paragraph numbers (their
         locators are written alike in every language, ``indexer.numbering``)."""
-        rec = self.get(pid)
-        key = _parallel_key(rec.meta) if rec is not None else None
-        if key is None:
-            return {}
-        if self._versions is None:
-            index: dict[tuple[Any, ...], dict[str, str]] = {}
-            for r in self.records:
-                if (k := _parallel_key(r.meta)) is not None:
-                    index.setdefault(k, {}).setdefault(str(r.meta.get("language", "")), r.id)
-            self._versions = index
-        own = rec.meta.get("language")
-        return {lang: other for lang, other in self._versions.get(key, {}).items() if lang != own}
-
-    def get(self, pid: str) -> Record | None:
-        i = self.pos.get(pid)
-        return None if i is None else self.records[i]
+        return self.catalog.versions(pid)
 
     def neighbours(self, pid: str, before: int = 1, after: int = 1) -> list[Record]:
         """The passages around ``pid`` in its document, in reading order (itself included)."""
-        rec = self.get(pid)
-        if rec is None:
-            return []
-        order = self.by_doc[rec.meta["doc_id"]]
-        k = order.index(self.pos[pid])
-        return [self.records[j] for j in order[max(0, k - before) : k + after + 1]]
+        return self.catalog.neighbours(pid, before, after)
 
-    def matches(self, meta: dict[str, Any], filters: Filters) -> bool:
-        return all(
-            _match(meta, key, value)
-            for key, value in filters.items()
-            if value not in (None, "", [])
-        )
-
-    def filtered_mask(self, filters: Filters) -> list[bool]:
-        return [self.matches(r.meta, filters) for r in self.records]
+    def filter_mask(self, filters: Filters) -> np.ndarray:
+        """Which rows every filter lets through (year bounds, and one of the values chosen
+        for each other field; a passage without a year passes no year bound)."""
+        cat = self.catalog
+        mask = np.ones(len(cat), dtype=bool)
+        for key, value in filters.items():
+            if value in (None, "", []):
+                continue
+            if key == "year_from":
+                mask &= np.asarray(cat.column("year")) >= int(value)
+            elif key == "year_to":
+                year = np.asarray(cat.column("year"))
+                mask &= (year >= 0) & (year <= int(value))
+            else:
+                values = value if isinstance(value, (list, tuple, set)) else [value]
+                mask &= cat.mask(key, values)
+        return mask
 
     def hit(self, pid: str, rank: int, score: float, scores: dict[str, float]) -> Hit:
-        m = self.records[self.pos[pid]].meta
+        rec = self.catalog.get(pid)
+        m = rec.meta
         ps, pe = m.get("page_start", -1), m.get("page_end", -1)
         pages = "" if ps in (-1, None) else (f"p. {ps}" if pe in (ps, -1) else f"pp. {ps}-{pe}")
         year = m.get("year", -1)
@@ -94,7 +110,7 @@ class PassageTable:
             doc_id=m.get("doc_id", ""),
             title=m.get("title", ""),
             locator=m.get("locator", ""),
-            text=self.records[self.pos[pid]].text,
+            text=rec.text,
             language=m.get("language", ""),
             url=m.get("url", ""),
             type=m.get("type", ""),
@@ -115,18 +131,6 @@ class PassageTable:
         )
 
 
-def _parallel_key(meta: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What the language versions of one paragraph share: a card point's document and
-    point, or a UN document's symbol and locator."""
-    locator = str(meta.get("locator", ""))
-    if not locator or not meta.get("language"):
-        return None
-    if locator.startswith("point "):
-        return ("doc", meta.get("doc_id"), locator)
-    symbol = re.sub(r"\s+", "", str(meta.get("symbol", ""))).casefold()
-    return ("symbol", symbol, locator) if symbol else None
-
-
 def make_filters(
     types=(), jurisdictions=(), year_from=None, year_to=None, binding=None, languages=(), docs=()
 ) -> Filters:
@@ -144,19 +148,6 @@ def make_filters(
         "doc_id": list(docs or []),
     }
     return {k: v for k, v in filters.items() if v not in (None, [], "")}
-
-
-def _match(meta: dict[str, Any], key: str, value: Any) -> bool:
-    if key == "year_from":
-        return meta.get("year", -1) >= int(value)
-    if key == "year_to":
-        return 0 <= meta.get("year", -1) <= int(value)
-    if key == "doc_id":
-        values = value if isinstance(value, (list, tuple, set)) else [value]
-        return meta.get("doc_id") in values
-    values = value if isinstance(value, (list, tuple, set)) else [value]
-    got = str(meta.get(key, "")).casefold()
-    return got in {str(v).casefold() for v in values}
 
 
 def chroma_where(filters: Filters) -> dict[str, Any] | None:

@@ -38,8 +38,7 @@ def point_text(table: Any, doc_id: str, locator: str, text: str) -> str:
     (often English) also marks its French and Spanish versions, which cite the same point."""
     if not locator.startswith("point "):
         return text
-    rows = table.by_doc.get(doc_id, [])
-    same = [table.records[r].text for r in rows if table.records[r].meta.get("locator") == locator]
+    same = [r.text for r in table.doc_records(doc_id) if r.meta.get("locator") == locator]
     return "\n".join(same) or text
 
 
@@ -49,8 +48,7 @@ def count_relevant(table: Any, q: Question) -> int:
     seen: set[tuple[str, str]] = set()
     n = 0
     for doc_id in {g.doc_id for g in q.gold}:
-        for row in table.by_doc.get(doc_id, []):
-            rec = table.records[row]
+        for rec in table.doc_records(doc_id):
             locator = str(rec.meta.get("locator", ""))
             key = (doc_id, locator if locator.startswith("point ") else rec.id)
             if key in seen:

@@ -16,7 +16,6 @@ and words are upserted by content id.
 
 from __future__ import annotations
 
-import fcntl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from indexer.catalog import refresh_catalog
 from indexer.chunking import CHUNKER_VERSION
 from indexer.discovery import Problem, discover
 from indexer.documents import (
@@ -37,6 +37,7 @@ from indexer.documents import (
 from indexer.embedcache import CachedEmbedder
 from indexer.embedders import BatchedEmbedder, make_embedder
 from indexer.errors import DocumentError, StoreError, path_text
+from indexer.locks import file_lock
 from indexer.manifest import Entry
 from indexer.parsers import parser_for
 from indexer.probes import PROBE_VERSION, probe_floor
@@ -95,18 +96,9 @@ def store_lock(settings: Settings, on_wait: Callable[[Path], None] | None = None
     When another indexer holds the lock, ``on_wait`` is told (so the user sees why
     nothing happens) before this one waits for it.
     """
-    settings.home.mkdir(parents=True, exist_ok=True)
-    with (settings.home / ".index.lock").open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait(settings.home)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    wait = (lambda: on_wait(settings.home)) if on_wait else None
+    with file_lock(settings.home / ".index.lock", wait):
+        yield
 
 
 def chunker_key(settings: Settings, sentence_vectors: bool) -> str:
@@ -289,6 +281,7 @@ def index_paths(
             emit("document", {"doc_id": prep.doc.doc_id, "done": done, "passages": total})
         run.prune(files)
         run.measure_probes()
+        refresh_catalog(settings, run.store)
     summary = run.summary
     summary.seconds = time.perf_counter() - t0
     emit("done", {"summary": summary})
@@ -301,6 +294,8 @@ def remove_document(doc_id: str, settings: Settings, embedder_id: str) -> bool:
         manifest = open_manifest(settings)
         if doc_id not in manifest.entries:
             return False
-        Store(settings, embedder_id).delete_document(doc_id)
+        store = Store(settings, embedder_id)
+        store.delete_document(doc_id)
         manifest.drop(doc_id)
+        refresh_catalog(settings, store)
         return True

@@ -160,8 +160,9 @@ class Store:
     ) -> list[list[tuple[str, float]]]:
         """For each vector, the ``n`` closest words of ``lang`` with their cosine."""
         col = self.terms(lang)
-        if len(vectors) == 0 or col is None or col.count() == 0:
+        if len(vectors) == 0 or col is None:
             return [[] for _ in range(len(vectors))]
+        # No count first: an empty collection answers with no ids (a round trip saved).
         got = col.query(query_embeddings=list(vectors), n_results=n, include=["distances"])
         return [
             [(w, 1.0 - float(d)) for w, d in zip(ids, dists, strict=True)]
@@ -284,12 +285,10 @@ class Store:
     ) -> list[tuple[str, float]]:
         """Nearest passages (or sentences, mapped to their passage) as (passage_id, cosine)."""
         col = self.sentences if sentences else self.passages
-        total = col.count()
-        if total == 0:
-            return []
+        # No count first: Chroma returns what it has when asked for more (a round trip saved).
         got = col.query(
             query_embeddings=[vector],
-            n_results=min(n, total),
+            n_results=n,
             where=where or None,
             include=["distances", "metadatas"],
         )

@@ -181,7 +181,7 @@ def test_two_indexers_share_one_chroma_server(chroma_server, tmp_path, embedder)
     # The answering process notices the change through the server manifest's version.
     assert len(retriever.documents()) == 11
     retriever.refresh()
-    assert gone_id not in retriever.table.by_doc and len(retriever.table) == len(ids)
+    assert not retriever.table.has_doc(gone_id) and len(retriever.table) == len(ids)
 
 
 def test_a_manifest_kept_on_disk_by_an_older_version_is_pushed_to_the_server(

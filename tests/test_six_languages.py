@@ -279,12 +279,9 @@ def card_names(tmp_path_factory):
         prep = prepare(path, sha256_file(path), settings)
         meta = passage_metadata(prep.passages[0], prep.doc)
         records.append(Record(prep.doc.doc_id, prep.passages[0].text, meta))
-    table = PassageTable(
-        records,
-        {r.id: i for i, r in enumerate(records)},
-        {r.meta["doc_id"]: [i] for i, r in enumerate(records)},
+    return NameMatcher(
+        PassageTable.from_records(records, tmp_path_factory.mktemp("names") / "catalog")
     )
-    return NameMatcher(table)
 
 
 @pytest.mark.parametrize(

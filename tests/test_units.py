@@ -12,7 +12,7 @@ from assistant.conversation import Conversation, is_follow_up
 from assistant.countries import countries, covered
 from assistant.lexical import LexicalIndex, crossing_tokens
 from assistant.refs import Provision, jurisdictions, locator_matches, provisions
-from assistant.table import PassageTable, _match, chroma_where, make_filters
+from assistant.table import PassageTable, chroma_where, make_filters
 from indexer.store import Record
 
 
@@ -63,11 +63,7 @@ def _table(rows: list[tuple[str, str, str]]) -> PassageTable:
     records = [
         Record(pid, text, {"doc_id": pid, "language": lang, "seq": 0}) for pid, lang, text in rows
     ]
-    return PassageTable(
-        records,
-        {r.id: i for i, r in enumerate(records)},
-        {r.id: [i] for i, r in enumerate(records)},
-    )
+    return PassageTable.from_records(records)
 
 
 def test_bm25_stems_each_language_and_reaches_french_through_the_glossary():
@@ -101,7 +97,7 @@ def test_a_follow_up_asks_the_previous_question_about_another_country():
     assert not is_follow_up("What does the French duty of vigilance law require of companies?")
 
 
-# -- filters: the in-memory rule and Chroma's where clause agree ---------------------------
+# -- filters: the catalog's columns and Chroma's where clause agree ------------------------
 def test_filters_match_what_chroma_returns_for_the_same_where(tmp_path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -125,6 +121,9 @@ def test_filters_match_what_chroma_returns_for_the_same_where(tmp_path):
     col.add(
         ids=[str(i) for i in range(120)], embeddings=np.ones((120, 3)).tolist(), metadatas=metas
     )
+    table = PassageTable.from_records(
+        [Record(str(i), f"passage {i}", m) for i, m in enumerate(metas)], tmp_path / "catalog"
+    )
     for _ in range(60):
         filters = make_filters(
             rng.sample(["legislation", "report", "treaty"], rng.randint(0, 2)),
@@ -139,7 +138,6 @@ def test_filters_match_what_chroma_returns_for_the_same_where(tmp_path):
         from_chroma = (
             set(col.get(where=where, include=[])["ids"]) if where else {str(i) for i in range(120)}
         )
-        in_memory = {
-            str(i) for i, m in enumerate(metas) if all(_match(m, k, v) for k, v in filters.items())
-        }
-        assert from_chroma == in_memory, filters
+        mask = table.filter_mask(filters)
+        from_catalog = set(table.ids(np.flatnonzero(mask)))
+        assert from_chroma == from_catalog, filters

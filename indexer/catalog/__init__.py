@@ -1,0 +1,111 @@
+"""The catalog: the store's passages as files a question process maps, not loads.
+
+A process that answers questions needs, per question, the BM25 scores of the passages,
+a filter mask, and the text and metadata of a few hundred candidates. Loading every
+passage and a BM25 matrix at start-up made start-up time and memory grow with the store.
+The catalog keeps them on disk instead (``schema``): SQLite for rows looked up by id,
+document or name, and memory-mapped numpy arrays for the BM25 postings and the filter
+columns, so opening it costs milliseconds and the pages a question touches are all it
+reads.
+
+It is derived data, rebuilt from the store whenever the manifest changes (its stamp is
+the manifest's version): in embedded mode by the indexer at the end of a run, in server
+mode by the first process that needs it, on each machine, under a lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from indexer.catalog.read import Catalog
+from indexer.locks import file_lock
+from indexer.settings import Settings
+from indexer.store import Store
+
+__all__ = [
+    "Catalog",
+    "catalog_ready",
+    "catalog_root",
+    "ensure_catalog",
+    "open_catalog",
+    "refresh_catalog",
+    "stamp_of",
+]
+
+
+def stamp_name(stamp: str) -> str:
+    """A catalog's folder name for a stamp (the manifest's version)."""
+    return re.sub(r"[^\w.-]+", "_", stamp)[:120]
+
+
+def catalog_root(settings: Settings) -> Path:
+    """Where this store's catalogs live: beside the embedded store, or for a server, in a
+    per-machine cache named after the server and collection."""
+    if not settings.chroma_url:
+        return settings.store_dir / "catalog" / settings.collection
+    key = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:16]
+    return settings.home / "cache" / f"catalog-{key}"
+
+
+def catalog_ready(settings: Settings, stamp: str) -> bool:
+    return (catalog_root(settings) / stamp_name(stamp) / "info.json").exists()
+
+
+def ensure_catalog(
+    settings: Settings, store: Store, stamp: str, facts: dict[str, dict[str, Any]] | None = None
+) -> Path:
+    """The folder of the catalog for ``stamp``, built first if missing (one builder per
+    machine at a time; the others wait and then open it)."""
+    from indexer.catalog.build import build, publish  # numpy-heavy: only when building
+
+    root = catalog_root(settings)
+    final = root / stamp_name(stamp)
+    if (final / "info.json").exists():
+        return final
+    with file_lock(root / ".lock"):
+        if facts is None:
+            facts = manifest_facts(settings, store)
+        records = (rec for rec, _ in store.records())
+        return publish(root, stamp, lambda tmp: build(tmp, records, facts, stamp))
+
+
+def open_catalog(settings: Settings, store: Store, stamp: str) -> Catalog:
+    return Catalog(ensure_catalog(settings, store, stamp))
+
+
+def stamp_of(version: tuple[Any, ...]) -> str:
+    """The catalog name for a manifest version (``indexer.servermanifest.manifest_version``)."""
+    return "-".join(str(v) for v in version)
+
+
+def refresh_catalog(settings: Settings, store: Store) -> None:
+    """After indexing into an embedded store, build the catalog of its new state, so the
+    next question opens it instead of building it. (Server mode: each answering machine
+    builds its own, when it first needs it.)"""
+    from indexer.servermanifest import manifest_version
+
+    if not settings.chroma_url:
+        ensure_catalog(settings, store, stamp_of(manifest_version(settings) or (0, store.count())))
+
+
+def manifest_facts(settings: Settings, store: Store) -> dict[str, dict[str, Any]]:
+    """doc_id → what its card says beyond the passages (events, related instruments,
+    unverified notes, the day its status was checked), for documents that say any."""
+    from indexer.errors import StoreError
+    from indexer.servermanifest import open_manifest
+
+    try:
+        manifest = open_manifest(settings, store.client)
+    except StoreError:
+        return {}
+    out = {}
+    for doc_id, entry in manifest.entries.items():
+        doc = entry.doc
+        facts = {k: doc.get(k) for k in ("events", "related", "unverified", "checked")}
+        if any(facts.values()):
+            out[doc_id] = json.loads(json.dumps(facts, default=str))
+    return out

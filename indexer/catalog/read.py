@@ -1,0 +1,207 @@
+"""Reading a catalog: rows by id, document, language version or name; BM25 postings and
+filter columns memory-mapped. Safe to share between threads (one SQLite connection per
+thread, read-only, on files that never change once published)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.catalog.schema import FIELDS, parallel_key, question_keys
+from indexer.store import Record
+
+CACHE = 4096  # records kept decoded per process (the candidates of a few questions)
+
+
+class Catalog:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, Record] = OrderedDict()
+        self._rows: dict[str, int] = {}
+        load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
+        self.data = load("bm25_data.npy")
+        self.indices = load("bm25_indices.npy")
+        self.indptr = load("bm25_indptr.npy")
+        self.cols = {f: load(f"col_{f}.npy") for f in (*FIELDS, "year")}
+        self.codes: dict[str, dict[str, int]] = {f: {} for f in FIELDS}
+        for field, value, code in self.sql("SELECT field, value, code FROM codes"):
+            self.codes[field][value] = code
+        self.languages = {c: v for v, c in self.codes["language"].items()}
+
+    # -- SQLite, one read-only connection per thread ------------------------------------
+    def sql(self, query: str, args: Iterable[Any] = ()) -> list[tuple]:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            uri = (self.folder / "catalog.sqlite").as_uri() + "?mode=ro&immutable=1"
+            db = self._local.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return db.execute(query, tuple(args)).fetchall()
+
+    def __len__(self) -> int:
+        return int(self.info["passages"])
+
+    # -- passages --------------------------------------------------------------------------
+    def _remember(self, rows: list[tuple]) -> list[Record]:
+        out = []
+        with self._lock:
+            for row, pid, meta, text in rows:
+                rec = Record(pid, text, json.loads(meta))
+                self._cache[pid] = rec
+                self._rows[pid] = row
+                out.append(rec)
+            while len(self._cache) > CACHE:
+                old, _ = self._cache.popitem(last=False)
+                self._rows.pop(old, None)
+        return out
+
+    def fetch(self, pids: Iterable[str]) -> dict[str, Record]:
+        """The records of these passage ids that exist, read in one query where not cached."""
+        pids = list(dict.fromkeys(pids))
+        out: dict[str, Record] = {}
+        with self._lock:
+            for pid in pids:
+                if (rec := self._cache.get(pid)) is not None:
+                    out[pid] = rec
+        todo = [p for p in pids if p not in out]
+        for i in range(0, len(todo), 500):
+            part = todo[i : i + 500]
+            marks = ",".join("?" * len(part))
+            got = self.sql(f"SELECT row, id, meta, text FROM passages WHERE id IN ({marks})", part)
+            out.update((r.id, r) for r in self._remember(got))
+        return out
+
+    def get(self, pid: str) -> Record | None:
+        return self.fetch([pid]).get(pid)
+
+    def row_of(self, pid: str) -> int | None:
+        if self.get(pid) is None:
+            return None
+        with self._lock:
+            row = self._rows.get(pid)
+        if row is None:
+            got = self.sql("SELECT row FROM passages WHERE id = ?", [pid])
+            row = got[0][0] if got else None
+        return row
+
+    def ids(self, rows: Iterable[int]) -> list[str]:
+        """Passage ids of table rows, in the order given."""
+        rows = [int(r) for r in rows]
+        found: dict[int, str] = {}
+        for i in range(0, len(rows), 500):
+            part = rows[i : i + 500]
+            marks = ",".join("?" * len(part))
+            found.update(self.sql(f"SELECT row, id FROM passages WHERE row IN ({marks})", part))
+        return [found[r] for r in rows if r in found]
+
+    def doc_records(self, doc_id: str) -> list[Record]:
+        """A document's passages in reading order."""
+        got = self.sql(
+            "SELECT row, id, meta, text FROM passages WHERE doc = ? ORDER BY row", [doc_id]
+        )
+        return [Record(pid, text, json.loads(meta)) for _, pid, meta, text in got]
+
+    def doc_ids(self, doc_id: str) -> list[tuple[int, str]]:
+        """(row, passage id) of a document's passages in reading order."""
+        return [
+            tuple(r)
+            for r in self.sql("SELECT row, id FROM passages WHERE doc = ? ORDER BY row", [doc_id])
+        ]
+
+    def neighbours(self, pid: str, before: int = 1, after: int = 1) -> list[Record]:
+        """The passages around ``pid`` in its document, in reading order (itself included)."""
+        rec = self.get(pid)
+        row = self.row_of(pid) if rec is not None else None
+        if rec is None or row is None:
+            return []
+        got = self.sql(
+            "SELECT row, id, meta, text FROM passages WHERE doc = ? AND row BETWEEN ? AND ? ORDER BY row",
+            [rec.meta.get("doc_id", ""), row - before, row + after],
+        )
+        return [Record(p, text, json.loads(meta)) for _, p, meta, text in got]
+
+    def versions(self, pid: str) -> dict[str, str]:
+        """The same paragraph in the store's other languages, language → passage id."""
+        rec = self.get(pid)
+        key = parallel_key(rec.meta) if rec is not None else None
+        if key is None:
+            return {}
+        own = rec.meta.get("language")
+        out: dict[str, str] = {}
+        for lang, other in self.sql(
+            "SELECT lang, id FROM passages WHERE pkey = ? ORDER BY row", [key]
+        ):
+            if lang != own:
+                out.setdefault(lang, other)
+        return out
+
+    # -- documents -------------------------------------------------------------------------
+    def documents(self, collection: str | None = None) -> list[str]:
+        if collection is None:
+            return [d for (d,) in self.sql("SELECT doc FROM docs ORDER BY doc")]
+        return [
+            d
+            for (d,) in self.sql(
+                "SELECT doc FROM docs WHERE collection = ? ORDER BY doc", [collection]
+            )
+        ]
+
+    def has_doc(self, doc_id: str) -> bool:
+        return bool(self.sql("SELECT 1 FROM docs WHERE doc = ?", [doc_id]))
+
+    def facts(self, doc_id: str) -> dict[str, Any]:
+        got = self.sql("SELECT facts FROM docs WHERE doc = ?", [doc_id])
+        return json.loads(got[0][0]) if got and got[0][0] else {}
+
+    def names(self, text: str, *more: str) -> dict[str, set[str]]:
+        """The document names that may occur in the folded ``text`` (and its other forms):
+        name → documents, from the names whose key the text holds. (A name's keys depend
+        on the name alone, so every document called by a found name is found with it.)"""
+        keys = sorted(set().union(*(question_keys(t) for t in (text, *more))))
+        out: dict[str, set[str]] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for name, doc in self.sql(f"SELECT name, doc FROM names WHERE key IN ({marks})", part):
+                out.setdefault(name, set()).add(doc)
+        return out
+
+    # -- columns ---------------------------------------------------------------------------
+    def column(self, field: str) -> np.ndarray:
+        return self.cols[field]
+
+    def mask(self, field: str, values: Iterable[str]) -> np.ndarray:
+        """Rows whose ``field`` is one of ``values`` (casefolded, except document ids)."""
+        fold = (lambda v: str(v)) if field == "doc_id" else (lambda v: str(v).casefold())
+        codes = [self.codes[field][fold(v)] for v in values if fold(v) in self.codes[field]]
+        return np.isin(self.cols[field], np.asarray(codes, dtype=np.int32))
+
+    # -- BM25 --------------------------------------------------------------------------------
+    def term_columns(self, tokens: Iterable[str]) -> dict[str, tuple[int, float]]:
+        """term → (matrix column, idf) for the tokens the store has."""
+        toks = sorted(set(tokens))
+        out: dict[str, tuple[int, float]] = {}
+        for i in range(0, len(toks), 500):
+            part = toks[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for term, col, idf in self.sql(
+                f"SELECT term, col, idf FROM terms WHERE term IN ({marks})", part
+            ):
+                out[term] = (int(col), float(idf))
+        return out
+
+    def bm25(self, counts: dict[int, int]) -> np.ndarray:
+        """Sum over columns of count × column weight, for every row (dense, float32)."""
+        out = np.zeros(len(self), dtype=np.float32)
+        for col, mult in counts.items():
+            lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
+            out[self.indices[lo:hi]] += mult * self.data[lo:hi]
+        return out
