@@ -51,14 +51,14 @@ eval: index
 # Indexing, re-indexing, warm and cold latency, memory, and 10 app users (about 15 min);
 # then the same store at 10k, 100k and 1M passages, embedded and behind a Chroma server,
 # and one indexer against two sharing a server (evals/bench/scale.py; the stores are built
-# once, about an hour for the million, and kept in ~/.cache/vigilance-bench).
+# once, one to two hours for the million, and kept in ~/.cache/vigilance-bench).
 bench: install
 	$(BIN)/python -m evals.bench --with-app
 	$(BIN)/python -m evals.bench.scale
 
 # A smoke run of both (a few minutes): small stores, few questions, no second indexer.
 bench-quick: install
-	$(BIN)/python -m evals.bench --quick
+	$(BIN)/python -m evals.bench --quick --out evals/results/bench-quick.json
 	$(BIN)/python -m evals.bench.scale --sizes 10000 --questions 10 --cold-runs 1 --indexers 0 \
 		--out evals/results/scale-quick.json
 
