@@ -42,14 +42,13 @@ class LexicalIndex:
     def __init__(self, table: PassageTable, lexicon: Lexicon | None = None) -> None:
         self.table = table
         self.lexicon = lexicon
-        self.catalog = table.catalog
-        self._idf_max = float(self.catalog.info.get("idf_max", 1.0))
+        self._idf_max = float(self.table.info.get("idf_max", 1.0))
 
     def idf(self, term: str) -> float:
         """BM25 idf of a stemmed term; a term the store never uses counts as the rarest."""
         if not len(self.table):
             return 1.0
-        known = self.catalog.term_columns([term]).get(term)
+        known = self.table.term_columns([term]).get(term)
         return max(known[1] if known else self._idf_max, 0.05)
 
     def translated(self, question: str, qlang: str, lang: str) -> list[str]:
@@ -64,7 +63,7 @@ class LexicalIndex:
         """The stemmed token query to run against passages of each language."""
         crossing = crossing_tokens(question)
         out: dict[str, list[str]] = {}
-        for lang in sorted(self.catalog.languages.values()):
+        for lang in sorted(self.table.languages.values()):
             if lang == qlang:
                 out[lang] = terms(question, lang)
             else:
@@ -79,8 +78,8 @@ class LexicalIndex:
         if not len(self.table):
             return out
         queries = self.queries(question, qlang)
-        known = self.catalog.term_columns(t for q in queries.values() for t in q)
-        langs = np.asarray(self.catalog.column("language"))
+        known = self.table.term_columns(t for q in queries.values() for t in q)
+        langs = np.asarray(self.table.column("language"))
         for lang, query in queries.items():
             counts: dict[int, int] = {}
             for t in query:
@@ -88,7 +87,7 @@ class LexicalIndex:
                     counts[known[t][0]] = counts.get(known[t][0], 0) + 1
             if not counts:
                 continue
-            rows = langs == self.catalog.codes["language"][lang]
+            rows = langs == self.table.codes["language"][lang]
             if rows.any():
-                out[rows] = self.catalog.bm25(counts)[rows]
+                out[rows] = self.table.bm25(counts)[rows]
         return out

@@ -132,7 +132,7 @@ class NameMatcher:
     """
 
     def __init__(self, table: PassageTable) -> None:
-        self.catalog = table.catalog
+        self.table = table
 
     def match(self, question: str) -> dict[str, float]:
         """doc_id → strength (longer, rarer names weigh more)."""
@@ -140,7 +140,7 @@ class NameMatcher:
         # Chinese characters around a name written in letters ("欧盟2014/24/EU指令") part
         # from it as spaces would.
         apart = _HAN.sub(r" \g<0> ", text) if _HAN.search(text) else text
-        names = self.catalog.names(text, apart)
+        names = self.table.names(text, apart)
         if not names:
             return {}
         found: dict[str, float] = {}

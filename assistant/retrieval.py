@@ -20,7 +20,7 @@ from assistant.lexicon import Lexicon
 from assistant.refs import NameMatcher, jurisdictions, provisions
 from assistant.rerank import Reranker, make_reranker
 from assistant.table import Filters, PassageTable, chroma_where
-from indexer.catalog import catalog_ready, open_catalog, stamp_of
+from indexer.catalog import catalog_ready, ensure_catalog, stamp_of
 from indexer.embedders import BatchedEmbedder, make_embedder
 from indexer.events import Event, decode
 from indexer.language import detect, fold
@@ -141,7 +141,7 @@ class Retriever:
             self._building = None
 
     def _open(self, version: tuple[Any, ...]) -> None:
-        table = PassageTable(open_catalog(self.settings, self.store, stamp_of(version)))
+        table = PassageTable(ensure_catalog(self.settings, self.store, stamp_of(version)))
         # One tuple, swapped at once: a search running in another thread keeps a consistent set.
         self._state = (
             table,
@@ -154,7 +154,7 @@ class Retriever:
     def facts(self, doc_id: str) -> DocFacts:
         """A document's dated events, related instruments, unverified notes and the day its
         status was checked (empty for documents without a card)."""
-        doc = self.table.catalog.facts(doc_id)
+        doc = self.table.facts(doc_id)
         if not doc:
             return NO_FACTS
         return DocFacts(

@@ -22,9 +22,8 @@ from indexer.store import Record
 Filters = dict[str, Any]
 
 
-class PassageTable:
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+class PassageTable(Catalog):
+    """The catalog with what retrieval adds: filter masks, language twins and hits."""
 
     @classmethod
     def from_records(cls, records: Iterable[Record], folder: Path | None = None) -> PassageTable:
@@ -33,72 +32,31 @@ class PassageTable:
         from indexer.catalog.build import build
 
         folder = folder or Path(tempfile.mkdtemp(prefix="vigilance-catalog-")) / "catalog"
-        return cls(Catalog(build(folder, records, {}, "records")))
-
-    def __len__(self) -> int:
-        return len(self.catalog)
-
-    def get(self, pid: str) -> Record | None:
-        return self.catalog.get(pid)
-
-    def fetch(self, pids: Iterable[str]) -> dict[str, Record]:
-        """Records of several passages at once (one read for those not cached)."""
-        return self.catalog.fetch(pids)
-
-    def row_of(self, pid: str) -> int | None:
-        return self.catalog.row_of(pid)
-
-    def ids(self, rows: Iterable[int]) -> list[str]:
-        return self.catalog.ids(rows)
-
-    def doc_records(self, doc_id: str) -> list[Record]:
-        return self.catalog.doc_records(doc_id)
-
-    def doc_ids(self, doc_id: str) -> list[tuple[int, str]]:
-        return self.catalog.doc_ids(doc_id)
-
-    def documents(self, collection: str | None = None) -> list[str]:
-        return self.catalog.documents(collection)
-
-    def has_doc(self, doc_id: str) -> bool:
-        return self.catalog.has_doc(doc_id)
+        return cls(build(folder, records, {}, "records"))
 
     def twin(self, pid: str, language: str) -> str:
         """The same paragraph in ``language`` (``versions``), else ``pid`` itself."""
         return self.versions(pid).get(language, pid)
 
-    def versions(self, pid: str) -> dict[str, str]:
-        """The same paragraph in the store's other languages, language → passage id.
-
-        A card's French or Spanish body cites the same points as its English one; the
-        language versions of a UN document share its symbol and paragraph numbers (their
-        locators are written alike in every language, ``indexer.numbering``)."""
-        return self.catalog.versions(pid)
-
-    def neighbours(self, pid: str, before: int = 1, after: int = 1) -> list[Record]:
-        """The passages around ``pid`` in its document, in reading order (itself included)."""
-        return self.catalog.neighbours(pid, before, after)
-
     def filter_mask(self, filters: Filters) -> np.ndarray:
         """Which rows every filter lets through (year bounds, and one of the values chosen
         for each other field; a passage without a year passes no year bound)."""
-        cat = self.catalog
-        mask = np.ones(len(cat), dtype=bool)
+        mask = np.ones(len(self), dtype=bool)
         for key, value in filters.items():
             if value in (None, "", []):
                 continue
             if key == "year_from":
-                mask &= np.asarray(cat.column("year")) >= int(value)
+                mask &= np.asarray(self.column("year")) >= int(value)
             elif key == "year_to":
-                year = np.asarray(cat.column("year"))
+                year = np.asarray(self.column("year"))
                 mask &= (year >= 0) & (year <= int(value))
             else:
                 values = value if isinstance(value, (list, tuple, set)) else [value]
-                mask &= cat.mask(key, values)
+                mask &= self.mask(key, values)
         return mask
 
     def hit(self, pid: str, rank: int, score: float, scores: dict[str, float]) -> Hit:
-        rec = self.catalog.get(pid)
+        rec = self.get(pid)
         m = rec.meta
         ps, pe = m.get("page_start", -1), m.get("page_end", -1)
         pages = "" if ps in (-1, None) else (f"p. {ps}" if pe in (ps, -1) else f"pp. {ps}-{pe}")

@@ -30,17 +30,10 @@ from typing import Any
 
 from evals.bench.common import K, clean_env, load_questions, log, millis, summary_ms, timed
 from evals.bench.corpus import enlarge_store, variant_card
+from evals.load import free_port
 from indexer.settings import BUNDLED_CORPUS, REPO_ROOT, Settings
 
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vigilance-bench"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -31,7 +31,6 @@ __all__ = [
     "catalog_ready",
     "catalog_root",
     "ensure_catalog",
-    "open_catalog",
     "refresh_catalog",
     "stamp_of",
 ]
@@ -52,29 +51,22 @@ def catalog_root(settings: Settings) -> Path:
 
 
 def catalog_ready(settings: Settings, stamp: str) -> bool:
+    """Whether the catalog for ``stamp`` is built (published whole: its info.json is last)."""
     return (catalog_root(settings) / stamp_name(stamp) / "info.json").exists()
 
 
-def ensure_catalog(
-    settings: Settings, store: Store, stamp: str, facts: dict[str, dict[str, Any]] | None = None
-) -> Path:
+def ensure_catalog(settings: Settings, store: Store, stamp: str) -> Path:
     """The folder of the catalog for ``stamp``, built first if missing (one builder per
     machine at a time; the others wait and then open it)."""
     from indexer.catalog.build import build, publish  # numpy-heavy: only when building
 
     root = catalog_root(settings)
-    final = root / stamp_name(stamp)
-    if (final / "info.json").exists():
-        return final
+    if catalog_ready(settings, stamp):
+        return root / stamp_name(stamp)
     with file_lock(root / ".lock"):
-        if facts is None:
-            facts = manifest_facts(settings, store)
+        facts = manifest_facts(settings, store)
         records = (rec for rec, _ in store.records())
         return publish(root, stamp, lambda tmp: build(tmp, records, facts, stamp))
-
-
-def open_catalog(settings: Settings, store: Store, stamp: str) -> Catalog:
-    return Catalog(ensure_catalog(settings, store, stamp))
 
 
 def stamp_of(version: tuple[Any, ...]) -> str:

@@ -26,8 +26,7 @@ class Catalog:
         self.info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, Record] = OrderedDict()
-        self._rows: dict[str, int] = {}
+        self._cache: OrderedDict[str, tuple[int, Record]] = OrderedDict()  # id → (row, record)
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
         self.data = load("bm25_data.npy")
         self.indices = load("bm25_indices.npy")
@@ -50,47 +49,33 @@ class Catalog:
         return int(self.info["passages"])
 
     # -- passages --------------------------------------------------------------------------
-    def _remember(self, rows: list[tuple]) -> list[Record]:
-        out = []
-        with self._lock:
-            for row, pid, meta, text in rows:
-                rec = Record(pid, text, json.loads(meta))
-                self._cache[pid] = rec
-                self._rows[pid] = row
-                out.append(rec)
-            while len(self._cache) > CACHE:
-                old, _ = self._cache.popitem(last=False)
-                self._rows.pop(old, None)
-        return out
-
-    def fetch(self, pids: Iterable[str]) -> dict[str, Record]:
-        """The records of these passage ids that exist, read in one query where not cached."""
+    def _entries(self, pids: Iterable[str]) -> dict[str, tuple[int, Record]]:
+        """(row, record) of the passage ids that exist, read in one query where not cached."""
         pids = list(dict.fromkeys(pids))
-        out: dict[str, Record] = {}
         with self._lock:
-            for pid in pids:
-                if (rec := self._cache.get(pid)) is not None:
-                    out[pid] = rec
+            out = {pid: self._cache[pid] for pid in pids if pid in self._cache}
         todo = [p for p in pids if p not in out]
         for i in range(0, len(todo), 500):
             part = todo[i : i + 500]
             marks = ",".join("?" * len(part))
             got = self.sql(f"SELECT row, id, meta, text FROM passages WHERE id IN ({marks})", part)
-            out.update((r.id, r) for r in self._remember(got))
+            with self._lock:
+                for row, pid, meta, text in got:
+                    out[pid] = self._cache[pid] = (row, Record(pid, text, json.loads(meta)))
+                while len(self._cache) > CACHE:
+                    self._cache.popitem(last=False)
         return out
+
+    def fetch(self, pids: Iterable[str]) -> dict[str, Record]:
+        """The records of these passage ids that exist."""
+        return {pid: rec for pid, (_, rec) in self._entries(pids).items()}
 
     def get(self, pid: str) -> Record | None:
         return self.fetch([pid]).get(pid)
 
     def row_of(self, pid: str) -> int | None:
-        if self.get(pid) is None:
-            return None
-        with self._lock:
-            row = self._rows.get(pid)
-        if row is None:
-            got = self.sql("SELECT row FROM passages WHERE id = ?", [pid])
-            row = got[0][0] if got else None
-        return row
+        entry = self._entries([pid]).get(pid)
+        return entry[0] if entry else None
 
     def ids(self, rows: Iterable[int]) -> list[str]:
         """Passage ids of table rows, in the order given."""
@@ -129,7 +114,11 @@ class Catalog:
         return [Record(p, text, json.loads(meta)) for _, p, meta, text in got]
 
     def versions(self, pid: str) -> dict[str, str]:
-        """The same paragraph in the store's other languages, language → passage id."""
+        """The same paragraph in the store's other languages, language → passage id.
+
+        A card's French or Spanish body cites the same points as its English one; the
+        language versions of a UN document share its symbol and paragraph numbers (their
+        locators are written alike in every language, ``indexer.numbering``)."""
         rec = self.get(pid)
         key = parallel_key(rec.meta) if rec is not None else None
         if key is None:
