@@ -182,7 +182,7 @@ def translated_asked(lexicon: Any, question: str, qlang: str, langs: set[str]) -
     asked = question_words(question, qlang)
     out: set[str] = set()
     for lang in sorted(langs - {qlang}):
-        for near in lexicon.translate(asked, lang).values():
+        for near in lexicon.translate(asked, lang, qlang).values():
             out |= {_key(t) for t, _ in near if _key(t)}
     return out
 

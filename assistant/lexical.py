@@ -55,7 +55,7 @@ class LexicalIndex:
         """The question's words in ``lang``, from the lexicon and the glossary (unstemmed)."""
         out = list(translations(question, lang))
         if self.lexicon is not None:
-            found = self.lexicon.translate(question_words(question, qlang), lang)
+            found = self.lexicon.translate(question_words(question, qlang), lang, qlang)
             out += [t for near in found.values() for t, _ in near]
         return out
 
@@ -79,15 +79,11 @@ class LexicalIndex:
             return out
         queries = self.queries(question, qlang)
         known = self.table.term_columns(t for q in queries.values() for t in q)
-        langs = np.asarray(self.table.column("language"))
         for lang, query in queries.items():
             counts: dict[int, int] = {}
             for t in query:
                 if t in known:
                     counts[known[t][0]] = counts.get(known[t][0], 0) + 1
-            if not counts:
-                continue
-            rows = langs == self.table.codes["language"][lang]
-            if rows.any():
-                out[rows] = self.table.bm25(counts)[rows]
+            if counts:
+                self.table.bm25(counts, out, self.table.codes["language"][lang])
         return out

@@ -69,21 +69,30 @@ class Lexicon:
         rest of its start-up: the first question then does not wait for it."""
         threading.Thread(target=lambda: self.embedder, name="lexicon-warm", daemon=True).start()
 
-    def vectors(self, words: list[str]) -> np.ndarray:
-        """Word vectors, each word encoded once whatever the languages it is translated into."""
+    def vectors(self, words: list[str], source: str = "") -> np.ndarray:
+        """Word vectors, each word encoded once whatever the languages it is translated into.
+
+        A word the store's ``source`` lexicon already holds is read from it (the indexer
+        encoded it with the same encoder): one lookup instead of running the encoder."""
         with self._lock:
             todo = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        found = self.store.term_vectors(source, todo) if todo and source else {}
+        todo = [w for w in todo if w not in found]
         if todo:
-            encoded = self.embedder.embed_queries(todo)
+            found.update(zip(todo, self.embedder.embed_queries(todo), strict=True))
+        if found:
             with self._lock:
-                self._vectors.update(zip(todo, encoded, strict=True))
+                self._vectors.update(found)
                 while len(self._vectors) > self.config.cache_size:
                     self._vectors.popitem(last=False)
         with self._lock:
             return np.vstack([self._vectors[w] for w in words])
 
-    def translate(self, terms: list[str], lang: str) -> dict[str, list[tuple[str, float]]]:
-        """For each word, its closest words of ``lang`` in the store, above the threshold."""
+    def translate(
+        self, terms: list[str], lang: str, source: str = ""
+    ) -> dict[str, list[tuple[str, float]]]:
+        """For each word (of language ``source``), its closest words of ``lang`` in the
+        store, above the threshold."""
         out: dict[str, list[tuple[str, float]]] = {}
         todo = []
         with self._lock:
@@ -95,7 +104,7 @@ class Lexicon:
                     self._cache.move_to_end((w, lang))
                     out[w] = hit
         if todo:
-            found = self.store.nearest_terms(self.vectors(todo), lang, self.config.per_word)
+            found = self.store.nearest_terms(self.vectors(todo, source), lang, self.config.per_word)
             with self._lock:
                 for w, near in zip(todo, found, strict=True):
                     kept = [(t, s) for t, s in near if s >= self.config.threshold]
@@ -103,4 +112,4 @@ class Lexicon:
                     self._cache[(w, lang)] = kept
                 while len(self._cache) > self.config.cache_size:
                     self._cache.popitem(last=False)
-        return out
+        return {w: out[w] for w in terms}  # in the words' order, cached or not: same sums

@@ -236,13 +236,6 @@ def _version() -> str:
         return ""
 
 
-def serve(
-    settings: Settings, use_llm: bool = True, http: bool = False, host: str = "", port: int = 0
-) -> None:
-    """Serve until the client goes: over stdin/stdout, or streamable HTTP on ``host:port``
-    (the endpoint is ``/mcp``)."""
-    server = build_server(settings, use_llm=use_llm)
-    if http:
-        server.run("streamable-http", host=host, port=port)
-    else:
-        server.run("stdio")
+def serve(settings: Settings, use_llm: bool = True) -> None:
+    """Serve over stdin/stdout until the client goes (HTTP: ``assistant.api.mcp_http``)."""
+    build_server(settings, use_llm=use_llm).run("stdio")

@@ -233,7 +233,8 @@ class Retriever:
         scores, qvec = self.candidates(question, signals, cfg, mask, chroma_where(filters))
         fused = fuse(scores, lambda pid: table.get(pid).meta, signals, cfg)
         if not filters.get("language"):  # quote a card in the question's language when it can
-            fused = [(total, table.twin(pid, qlang)) for total, pid in fused]
+            twins = table.twins([pid for _, pid in fused], qlang)
+            fused = [(total, twins[pid]) for total, pid in fused]
             if mask is not None:
                 fused = [(t, pid) for t, pid in fused if mask[table.row_of(pid)]]
         rerank = self.reranker if hybrid else None

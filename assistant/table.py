@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from indexer.catalog import Catalog
+from indexer.catalog.schema import parallel_key
 from indexer.models import Hit
 from indexer.store import Record
 
@@ -34,9 +35,28 @@ class PassageTable(Catalog):
         folder = folder or Path(tempfile.mkdtemp(prefix="vigilance-catalog-")) / "catalog"
         return cls(build(folder, records, {}, "records"))
 
-    def twin(self, pid: str, language: str) -> str:
-        """The same paragraph in ``language`` (``versions``), else ``pid`` itself."""
-        return self.versions(pid).get(language, pid)
+    def twins(self, pids: list[str], language: str) -> dict[str, str]:
+        """Each passage's version in ``language`` (as ``versions`` finds it), else the
+        passage itself: one read per 500 keys for a search's candidates, and the twins'
+        records read too, in one go."""
+        keys = {}
+        for pid, rec in self.fetch(pids).items():
+            key = parallel_key(rec.meta)
+            if key is not None and rec.meta.get("language") != language:
+                keys[pid] = key
+        first: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys.values()))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            query = (
+                f"SELECT pkey, id FROM passages WHERE lang = ? AND pkey IN ({marks}) ORDER BY row"
+            )
+            for key, other in self.sql(query, [language, *part]):
+                first.setdefault(key, other)
+        out = {pid: first.get(keys[pid], pid) if pid in keys else pid for pid in pids}
+        self.fetch(out.values())
+        return out
 
     def filter_mask(self, filters: Filters) -> np.ndarray:
         """Which rows every filter lets through (year bounds, and one of the values chosen

@@ -33,7 +33,9 @@ class QuestionTerms:
         self.lexicon: dict[str, dict[str, list[tuple[str, float]]]] = {}
         for lang in langs - {qlang}:
             found = (
-                lex.translate(self.words, lang) if lex is not None and min_similarity < 1 else {}
+                lex.translate(self.words, lang, qlang)
+                if lex is not None and min_similarity < 1
+                else {}
             )
             self.lexicon[lang] = {
                 w: [(t, sim) for t, sim in near if sim >= min_similarity]

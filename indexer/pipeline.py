@@ -40,7 +40,7 @@ from indexer.errors import DocumentError, StoreError, path_text
 from indexer.locks import file_lock
 from indexer.manifest import Entry
 from indexer.parsers import parser_for
-from indexer.probes import PROBE_VERSION, probe_floor
+from indexer.probes import PROBE_VERSION, probe_floor, probe_vectors
 from indexer.seed import SeededEmbedder, seeded
 from indexer.servermanifest import open_for_indexing, open_manifest, under
 from indexer.settings import Settings
@@ -240,8 +240,9 @@ class Run:
         floor = self.store.probes()
         changed = self.summary.indexed or self.summary.removed or not floor
         if self.store.count() and (changed or floor.get("version") != PROBE_VERSION):
+            vectors = probe_vectors(self.embedder)
             for _ in range(3):  # measured again while another indexer changed the store
-                floor = probe_floor(self.store, self.embedder)
+                floor = probe_floor(self.store, self.embedder, vectors)
                 self.store.save_probes(floor)
                 if self.store.count() == floor["passages"]:
                     break

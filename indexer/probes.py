@@ -88,16 +88,21 @@ PROBE_VERSION = "1"
 METADATA_KEY = "vigilance_probes"
 
 
-def probe_floor(store: Any, embedder: Any) -> dict[str, Any]:
-    """Mean and spread of the best cosine (passage or sentence) the probes reach, per language."""
+def probe_vectors(embedder: Any) -> Any:
+    """The probes' query vectors, in ``PROBES`` order."""
+    return embedder.embed_queries([q for lang in PROBES for q in PROBES[lang]])
+
+
+def probe_floor(store: Any, embedder: Any, vectors: Any = None) -> dict[str, Any]:
+    """Mean and spread of the best cosine (passage or sentence) the probes reach, per
+    language; ``vectors`` from ``probe_vectors`` when measuring again (not encoded twice)."""
     out: dict[str, Any] = {
         "version": PROBE_VERSION,
         "embedder": embedder.id,
         "passages": store.count(),
     }
     languages = list(PROBES)
-    texts = [q for lang in languages for q in PROBES[lang]]
-    vectors = embedder.embed_queries(texts)
+    vectors = probe_vectors(embedder) if vectors is None else vectors
     i = 0
     for lang in languages:
         best = []

@@ -150,6 +150,17 @@ class Store:
             have.update(col.get(ids=list(words[i : i + PAGE]), include=[])["ids"])
         return [w for w in words if w not in have]
 
+    def term_vectors(self, lang: str, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those ``words`` the lexicon of ``lang`` holds."""
+        col = self.terms(lang)
+        if col is None or not words:
+            return {}
+        got = col.get(ids=list(words), include=["embeddings"])
+        return {
+            w: np.asarray(v, dtype=np.float32)
+            for w, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
     def add_terms(self, lang: str, words: Sequence[str], vectors: np.ndarray) -> None:
         col = self.terms(lang, create=True)
         for i in range(0, len(words), PAGE):
@@ -265,12 +276,14 @@ class Store:
     def count(self) -> int:
         return self.passages.count()
 
-    def records(self, with_vectors: bool = False) -> Iterator[tuple[Record, np.ndarray | None]]:
-        """Every stored passage, page by page."""
+    def records(
+        self, with_vectors: bool = False, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[Record, np.ndarray | None]]:
+        """Every stored passage (or those ``where`` selects), page by page."""
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
         offset = 0
         while True:
-            got = self.passages.get(include=include, limit=PAGE, offset=offset)
+            got = self.passages.get(where=where, include=include, limit=PAGE, offset=offset)
             ids = got["ids"]
             if not ids:
                 return
@@ -286,19 +299,15 @@ class Store:
         """Nearest passages (or sentences, mapped to their passage) as (passage_id, cosine)."""
         col = self.sentences if sentences else self.passages
         # No count first: Chroma returns what it has when asked for more (a round trip saved).
+        # Distances only: a sentence's id names its passage (``pid:n``, ``upsert_document``),
+        # so no metadata crosses the wire.
         got = col.query(
-            query_embeddings=[vector],
-            n_results=n,
-            where=where or None,
-            include=["distances", "metadatas"],
+            query_embeddings=[vector], n_results=n, where=where or None, include=["distances"]
         )
-        out = []
-        for sid, dist, meta in zip(
-            got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True
-        ):
-            pid = meta.get("passage_id", sid) if sentences else sid
-            out.append((pid, 1.0 - float(dist)))
-        return out
+        return [
+            (sid.rsplit(":", 1)[0] if sentences else sid, 1.0 - float(dist))
+            for sid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
+        ]
 
     def sentence_vectors(
         self, passage_ids: list[str]

@@ -128,6 +128,89 @@ def test_the_catalog_follows_the_store_and_old_ones_go(tmp_path, settings, embed
     assert all(h.doc_id != doc_id for h in retriever.search("Eastland suppliers audit").hits)
 
 
+def _content(folder):
+    """Everything a reader sees in a catalog, for comparing two builds."""
+    import json
+    import sqlite3
+
+    db = sqlite3.connect(folder / "catalog.sqlite")
+    tables = {
+        t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+        for t in ("passages", "docs", "terms", "names", "codes")
+    }
+    arrays = {p.name: np.load(p).tolist() for p in sorted(folder.glob("*.npy"))}
+    info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+    return tables, arrays, info["passages"], info["idf_max"]
+
+
+def test_a_new_catalog_copies_unchanged_documents_and_equals_a_full_build(
+    tmp_path, settings, embedder
+):
+    """After one document changes, one goes and one comes, the next catalog copies the
+    untouched document's passages from the one before, reads the others from the store,
+    and holds exactly what a build from the whole store holds."""
+    import json
+
+    from indexer.catalog import manifest_docs
+    from indexer.catalog.build import build
+    from indexer.store import Store
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    texts = {
+        "a": "# Westmark Code\n\n1. Bidders disclose subcontractors.\n\n2. Fees are banned.\n",
+        "b": "# Eastland Law\n\n1. Importers trace cotton to the farm.\n",
+        "d": "# Northia Act\n\n1. Buyers audit suppliers.\n\n2. Reports are public.\n\n3. Fines apply.\n",
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    index_paths([folder], settings, embedder=embedder)
+    (folder / "a.md").write_text(texts["a"] + "\n3. Audits are yearly.\n", encoding="utf-8")
+    (folder / "b.md").unlink()
+    (folder / "c.md").write_text("# Southport Rules\n\n1. Ships are inspected.\n", "utf-8")
+    summary = index_paths([folder], settings, embedder=embedder)
+    assert (summary.indexed, summary.removed) == (2, 1)
+    root = catalog_root(settings)
+    newest = max(
+        (p for p in root.iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    info = json.loads((newest / "info.json").read_text(encoding="utf-8"))
+    assert info["reused"] == 3 and info["copied_from"]  # Northia's three paragraphs
+    store = Store(settings, embedder.id, create=False)
+    facts, sigs, _ = manifest_docs(settings, store)
+    full = build(tmp_path / "full", (r for r, _ in store.records()), facts, info["stamp"], sigs)
+    assert _content(newest) == _content(full)
+    table = PassageTable(newest)
+    titles = {table.get(pid).meta["title"] for pid in table.ids(range(len(table)))}
+    assert titles == {"Westmark Code", "Northia Act", "Southport Rules"}
+
+
+def test_a_catalog_is_built_in_full_when_the_manifest_misses_stored_passages(
+    tmp_path, settings, embedder
+):
+    """A copy that would hold fewer passages than the store (here a manifest that lost an
+    entry) is not kept: the catalog is built from every stored passage."""
+    import json
+
+    from indexer.catalog import ensure_catalog
+    from indexer.manifest import Manifest
+    from indexer.store import Store
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Westmark Code\n\n1. Bidders disclose owners.\n", "utf-8")
+    (folder / "b.md").write_text("# Eastland Law\n\n1. Importers trace cotton.\n", "utf-8")
+    index_paths([folder], settings, embedder=embedder)
+    manifest = Manifest.load(settings.manifest_path)
+    manifest.drop(next(d for d, e in manifest.entries.items() if e.doc["title"] == "Eastland Law"))
+    manifest.save()
+    store = Store(settings, embedder.id, create=False)
+    built = ensure_catalog(settings, store, "after-the-loss")
+    info = json.loads((built / "info.json").read_text(encoding="utf-8"))
+    assert info["reused"] == 0 and info["passages"] == store.count() == 2
+
+
 BUILD = """
 import sys
 import time

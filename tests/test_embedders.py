@@ -60,3 +60,48 @@ def test_unknown_embedder_and_missing_model_dir(tmp_path):
         make_embedder("gpt-17")
     with pytest.raises(FileNotFoundError, match="not a local model directory"):
         make_embedder(f"st:{tmp_path / 'nope'}")
+
+
+def test_the_lexicon_reads_the_words_it_holds_and_encodes_only_new_ones(tmp_path, embedder):
+    """A question word the store's lexicon already holds is read from the store, not
+    encoded again; the stored vector is the word encoder's, so translations do not change."""
+    from assistant.lexicon import Lexicon
+    from indexer.embedders.use import UseEmbedder
+    from indexer.settings import Settings
+    from indexer.store import Store
+
+    use = UseEmbedder()
+    store = Store(Settings(home=tmp_path, embed_cache="off"), embedder.id)
+    held = ["soumissionnaire", "exclusion", "travail"]
+    store.add_terms("fr", held, use.embed_passages(held))
+    store.add_terms("en", ["bidder"], use.embed_passages(["bidder"]))
+
+    class Counting(UseEmbedder):
+        encoded: list[str] = []
+
+        def embed_queries(self, texts):
+            self.encoded += texts
+            return super().embed_queries(texts)
+
+    counting = Counting()
+    lexicon = Lexicon(store, counting)
+    got = lexicon.vectors(["exclusion", "fournisseur", "soumissionnaire"], "fr")
+    assert counting.encoded == ["fournisseur"]
+    fresh = use.embed_queries(["exclusion", "fournisseur", "soumissionnaire"])
+    assert np.allclose(got, fresh, atol=1e-5)
+    near = lexicon.translate(["bidder"], "fr", "en")["bidder"]
+    assert near and near[0][0] == "soumissionnaire"
+    assert counting.encoded == ["fournisseur"]  # "bidder" came from the English lexicon
+
+
+def test_the_word_encoder_keeps_to_the_cores_it_is_given(monkeypatch):
+    """An indexer limited to one core (OMP_NUM_THREADS=1, as the passage encoder obeys)
+    runs the word encoder on one thread too; unlimited, on every core it may use."""
+    import os
+
+    from indexer.embedders.use import UseEmbedder
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert UseEmbedder().threads == 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert UseEmbedder().threads == len(os.sched_getaffinity(0))

@@ -289,3 +289,57 @@ def test_the_api_retriever_says_why_the_server_refused(api):
     unmatched = remote(api, password="secret", filters={"jurisdiction": ["GB"]})
     with pytest.raises(VigilanceAPIError, match="HTTP 400: no passage matches the filters"):
         unmatched.invoke(STATEMENT)
+
+
+def test_the_http_mcp_server_asks_for_the_login_and_answers_with_it(store, tmp_path):
+    """``vigilance mcp --http`` with VIGILANCE_AUTH: no credentials or wrong ones are
+    refused as the API refuses them; with the login, an MCP client session lists the
+    documents."""
+    import base64
+
+    import httpx
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGILANCE_")}
+    env = {**clean, "VIGILANCE_HOME": str(store.home), "VIGILANCE_EMBED_CACHE": "off"}
+    env["VIGILANCE_AUTH"] = "delegate:secret"
+    log = tmp_path / "mcp-http.log"
+    cmd = [str(VIGILANCE), "mcp", "--http", "--port", str(port), "--no-llm"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}/mcp"
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                refused = httpx.post(url, json=hello, timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        assert refused.status_code == 401 and "log in" in refused.json()["error"]
+        wrong = httpx.post(url, json=hello, auth=("delegate", "nope"), timeout=5)
+        assert wrong.status_code == 401 and wrong.json()["error"] == "wrong user name or password"
+
+        async def session() -> list[str]:
+            token = base64.b64encode(b"delegate:secret").decode()
+            client = create_mcp_http_client(headers={"Authorization": f"Basic {token}"})
+            with anyio.fail_after(60):
+                async with (
+                    client,
+                    streamable_http_client(url, http_client=client) as (read, write),
+                    ClientSession(read, write) as s,
+                ):
+                    await s.initialize()
+                    docs = record(await s.call_tool("list_documents", {}))["documents"]
+                    return sorted(d["title"] for d in docs)
+
+        assert anyio.run(session) == sorted([ACT_TITLE, NOTE_TITLE])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -210,3 +210,18 @@ def test_the_sources_panel_offers_each_language_version(versions):
     for code in first.versions:
         assert f'data-n="{first.n}" data-version="{code}"' in html
     assert "par. 2" in html and "aussi en :" in html
+
+
+def test_every_passage_finds_its_version_in_each_language(versions):
+    """``twins`` (one read for a search's candidates) agrees with ``versions`` passage by
+    passage: the paragraph in the asked language, or the passage itself when it has none."""
+    table = versions.retriever.table
+    pids = table.ids(range(len(table)))
+    for lang in ("fr", "en", "ar", "zh", "es"):
+        twins = table.twins(pids, lang)
+        for pid in pids:
+            own = table.get(pid).meta["language"]
+            expected = pid if own == lang else table.versions(pid).get(lang, pid)
+            assert twins[pid] == expected, (pid, lang)
+    paired = table.twins(pids, "fr")
+    assert sum(paired[p] != p for p in pids) >= 3  # the other versions' paragraphs do pair

@@ -21,7 +21,8 @@ def mcp(http: bool, host: str, port: int, no_llm: bool, store: str | None) -> No
     Tools: search (passages with locators), ask (the cited answer record, as
     'vigilance ask --json') and list_documents. Speaks MCP on stdin/stdout, so an MCP
     client starts it (command "vigilance", args ["mcp"]); with --http it listens on
-    http://HOST:PORT/mcp instead (127.0.0.1 unless told otherwise; no login: keep it local).
+    http://HOST:PORT/mcp instead (127.0.0.1 unless told otherwise), asking for the login
+    of VIGILANCE_AUTH (HTTP Basic) when it is set, as the API does.
     The models load at the first question.
 
     \b
@@ -30,15 +31,17 @@ def mcp(http: bool, host: str, port: int, no_llm: bool, store: str | None) -> No
       vigilance mcp --store /data/vigilance --no-llm
       vigilance mcp --http --port 8765
     """
-    from assistant.mcp_server import serve
-
     settings = settings_for(store)
-    if http:
-        try:  # uvicorn would report a taken port in its own words, after starting up
-            socket.create_server((host, port)).close()
-        except OSError as exc:
-            raise click.ClickException(
-                f"cannot serve on {host}:{port}: {exc.strerror or exc}"
-            ) from exc
-        click.echo(f"MCP server on http://{host}:{port}/mcp (Ctrl+C to stop)", err=True)
-    serve(settings, use_llm=not no_llm, http=http, host=host, port=port)
+    if not http:
+        from assistant.mcp_server import serve
+
+        serve(settings, use_llm=not no_llm)
+        return
+    from assistant.api.mcp_http import serve_mcp
+
+    try:  # uvicorn would report a taken port in its own words, after starting up
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+    click.echo(f"MCP server on http://{host}:{port}/mcp (Ctrl+C to stop)", err=True)
+    serve_mcp(settings, not no_llm, host, port)

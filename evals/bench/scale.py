@@ -194,15 +194,26 @@ def variant_folder(dest: Path, round_: int, target: int) -> int:
     return total
 
 
-def indexer_run(folder: Path, home: Path, url: str) -> subprocess.Popen:
+def indexer_run(folder: Path, home: Path, url: str, core: int) -> subprocess.Popen:
+    """``vigilance index`` on one core of its own (pinned, and one thread per encoder), so
+    the figure shows the server and the pipeline, not two indexers sharing a core."""
     env = clean_env(
         VIGILANCE_HOME=str(home),
         VIGILANCE_CHROMA_URL=url,
         VIGILANCE_EMBED_CACHE="off",
-        OMP_NUM_THREADS="1",  # one core each: the figure shows the server, not CPU sharing
+        OMP_NUM_THREADS="1",
     )
+    cores = sorted(os.sched_getaffinity(0))
+    pin = {cores[core % len(cores)]}
     cmd = [sys.executable, "-m", "assistant.cli", "index", str(folder), "--quiet"]
-    return subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    return subprocess.Popen(
+        cmd,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        preexec_fn=lambda: os.sched_setaffinity(0, pin),
+    )
 
 
 def rate(proc: subprocess.Popen) -> float:
@@ -221,9 +232,9 @@ def indexers(work: Path, target: int) -> dict[str, Any]:
     variant_folder(a, 101, target)
     variant_folder(b, 102, target)
     with chroma_server(work / "solo") as url:
-        alone = rate(indexer_run(a, work / "home-solo", url))
+        alone = rate(indexer_run(a, work / "home-solo", url, 0))
     with chroma_server(work / "shared") as url:
-        procs = [indexer_run(f, work / f"home-{f.name}", url) for f in (a, b)]
+        procs = [indexer_run(f, work / f"home-{f.name}", url, i) for i, f in enumerate((a, b))]
         both = [rate(p) for p in procs]
     out = {"alone": alone, "together": both, "kept": min(both) / alone}
     log(f"indexers: alone {alone:.2f} p/s; together {both[0]:.2f} + {both[1]:.2f} p/s")

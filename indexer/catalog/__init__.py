@@ -8,9 +8,11 @@ document or name, and memory-mapped numpy arrays for the BM25 postings and the f
 columns, so opening it costs milliseconds and the pages a question touches are all it
 reads.
 
-It is derived data, rebuilt from the store whenever the manifest changes (its stamp is
-the manifest's version): in embedded mode by the indexer at the end of a run, in server
-mode by the first process that needs it, on each machine, under a lock.
+It is derived data, built again whenever the manifest changes (its stamp is the
+manifest's version): in embedded mode by the indexer at the end of a run, in server mode
+by the first process that needs it, on each machine, under a lock. A new catalog copies
+the unchanged documents' passages from the one before (``reuse``) and reads only the
+changed documents from the store.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +61,15 @@ def catalog_ready(settings: Settings, stamp: str) -> bool:
 def ensure_catalog(settings: Settings, store: Store, stamp: str) -> Path:
     """The folder of the catalog for ``stamp``, built first if missing (one builder per
     machine at a time; the others wait and then open it)."""
-    from indexer.catalog.build import build, publish  # numpy-heavy: only when building
+    from indexer.catalog.build import publish  # numpy-heavy: only when building
+    from indexer.catalog.reuse import build_catalog
 
     root = catalog_root(settings)
     if catalog_ready(settings, stamp):
         return root / stamp_name(stamp)
     with file_lock(root / ".lock"):
-        facts = manifest_facts(settings, store)
-        records = (rec for rec, _ in store.records())
-        return publish(root, stamp, lambda tmp: build(tmp, records, facts, stamp))
+        docs = manifest_docs(settings, store)
+        return publish(root, stamp, lambda tmp: build_catalog(tmp, root, store, docs, stamp))
 
 
 def stamp_of(version: tuple[Any, ...]) -> str:
@@ -84,20 +87,26 @@ def refresh_catalog(settings: Settings, store: Store) -> None:
         ensure_catalog(settings, store, stamp_of(manifest_version(settings) or (0, store.count())))
 
 
-def manifest_facts(settings: Settings, store: Store) -> dict[str, dict[str, Any]]:
-    """doc_id → what its card says beyond the passages (events, related instruments,
-    unverified notes, the day its status was checked), for documents that say any."""
+def manifest_docs(
+    settings: Settings, store: Store
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], set[str]]:
+    """What the manifest says of the documents: doc_id → what its card says beyond the
+    passages (events, related instruments, unverified notes, the day its status was
+    checked), for those that say any; doc_id → a signature of its entry (it changes
+    whenever the document is indexed again); the documents being written."""
     from indexer.errors import StoreError
     from indexer.servermanifest import open_manifest
 
     try:
         manifest = open_manifest(settings, store.client)
     except StoreError:
-        return {}
-    out = {}
+        return {}, {}, set()
+    facts, sigs = {}, {}
     for doc_id, entry in manifest.entries.items():
         doc = entry.doc
-        facts = {k: doc.get(k) for k in ("events", "related", "unverified", "checked")}
-        if any(facts.values()):
-            out[doc_id] = json.loads(json.dumps(facts, default=str))
-    return out
+        found = {k: doc.get(k) for k in ("events", "related", "unverified", "checked")}
+        if any(found.values()):
+            facts[doc_id] = json.loads(json.dumps(found, default=str))
+        raw = json.dumps(asdict(entry), sort_keys=True, default=str)
+        sigs[doc_id] = hashlib.sha1(raw.encode()).hexdigest()
+    return facts, sigs, set(manifest.writing)

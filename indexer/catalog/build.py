@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from indexer.catalog import stamp_name
-from indexer.catalog.schema import FIELDS, SCHEMA, name_keys, parallel_key
+from indexer.catalog.schema import FIELDS, FORMAT, SCHEMA, name_keys, parallel_key
 from indexer.language import fold, terms
 from indexer.store import Record
 
@@ -132,7 +132,7 @@ class Builder:
                 rec.id,
                 str(rec.meta.get("doc_id", "")),
                 int(rec.meta.get("seq", 0) or 0),
-                json.dumps(rec.meta, ensure_ascii=False),
+                json.dumps(rec.meta, ensure_ascii=False, sort_keys=True),  # Chroma's order varies
                 rec.text,
             )
             for rec in records
@@ -194,11 +194,15 @@ class Builder:
         )
         self.db.executemany("INSERT INTO names VALUES (?,?,?)", names)
 
-    def facts(self, docs: dict[str, dict[str, Any]]) -> None:
-        """What the manifest says of each document beyond its passages (events, links…)."""
+    def facts(self, docs: dict[str, dict[str, Any]], sigs: dict[str, str]) -> None:
+        """What the manifest says of each document beyond its passages (events, links…),
+        and the signature of its manifest entry (what the next build compares)."""
         self.db.executemany(
             "UPDATE docs SET facts = ? WHERE doc = ?",
             [(json.dumps(f, ensure_ascii=False), d) for d, f in docs.items()],
+        )
+        self.db.executemany(
+            "UPDATE docs SET sig = ? WHERE doc = ?", [(s, d) for d, s in sigs.items()]
         )
 
     def bm25(self, n: int, postings: tuple[array, array, array], lengths: np.ndarray) -> dict:
@@ -236,15 +240,22 @@ class Builder:
 
 
 def build(
-    folder: Path, records: Iterable[Record], facts: dict[str, dict[str, Any]], stamp: str
+    folder: Path,
+    records: Iterable[Record],
+    facts: dict[str, dict[str, Any]],
+    stamp: str,
+    sigs: dict[str, str] | None = None,
+    about: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the catalog of these passages (a store's, read page by page) into ``folder``."""
+    """Write the catalog of these passages (a store's, read page by page) into ``folder``;
+    ``about`` (how it was built) goes into its info.json as it is once the passages are
+    read."""
     builder = Builder(folder)
     n = builder.stage(records)
     cols, postings, lengths = builder.passes(n)
-    builder.facts(facts)
+    builder.facts(facts, sigs or {})
     info = builder.bm25(n, postings, lengths)
-    builder.finish(cols, {**info, "passages": n, "stamp": stamp})
+    builder.finish(cols, {**info, **(about or {}), "passages": n, "stamp": stamp, "format": FORMAT})
     return folder
 
 

@@ -187,10 +187,19 @@ class Catalog:
                 out[term] = (int(col), float(idf))
         return out
 
-    def bm25(self, counts: dict[int, int]) -> np.ndarray:
-        """Sum over columns of count × column weight, for every row (dense, float32)."""
-        out = np.zeros(len(self), dtype=np.float32)
+    def bm25(
+        self, counts: dict[int, int], out: np.ndarray | None = None, language: int | None = None
+    ) -> np.ndarray:
+        """Sum over columns of count × column weight, for every row (dense, float32), added
+        to ``out``; with ``language`` (a code), for the rows of that language only. The cost
+        follows the columns' postings, not the number of rows."""
+        out = np.zeros(len(self), dtype=np.float32) if out is None else out
+        langs = self.cols["language"] if language is not None else None
         for col, mult in counts.items():
             lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
-            out[self.indices[lo:hi]] += mult * self.data[lo:hi]
+            rows, weights = self.indices[lo:hi], self.data[lo:hi]
+            if langs is not None:
+                keep = langs[rows] == language
+                rows, weights = rows[keep], weights[keep]
+            out[rows] += mult * weights
         return out

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+FORMAT = 2  # info.json "format": a catalog of another format is never reused
+
 # Filter fields kept as one integer code per row (values casefolded, doc ids as they are).
 FIELDS = ("doc_id", "language", "type", "jurisdiction", "binding")
 
@@ -24,7 +26,8 @@ CREATE TABLE passages (
 CREATE UNIQUE INDEX passages_id ON passages (id);
 CREATE INDEX passages_doc ON passages (doc, row);
 CREATE INDEX passages_pkey ON passages (pkey) WHERE pkey IS NOT NULL;
-CREATE TABLE docs (doc TEXT PRIMARY KEY, first_row INTEGER, collection TEXT, facts TEXT);
+CREATE TABLE docs (
+  doc TEXT PRIMARY KEY, first_row INTEGER, collection TEXT, facts TEXT, sig TEXT);
 CREATE INDEX docs_collection ON docs (collection);
 CREATE TABLE terms (term TEXT PRIMARY KEY, col INTEGER, idf REAL) WITHOUT ROWID;
 CREATE TABLE names (key TEXT, name TEXT, doc TEXT);

@@ -7,7 +7,17 @@ sentence-transformers, imported only when asked for.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+
+def usable_cores() -> int:
+    """The cores this process may use: its CPU affinity, capped by ``OMP_NUM_THREADS``
+    when set (the limit the passage encoder's OpenMP obeys, applied to the others too)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    return max(1, min(cores or 1, int(limit) if limit.isdigit() and int(limit) else cores or 1))
 
 
 class BatchedEmbedder:

