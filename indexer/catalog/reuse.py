@@ -15,6 +15,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -66,11 +67,20 @@ def copied(prev: Path, keep: set[str], about: dict[str, Any]) -> Iterator[Record
 
 
 def read_docs(store: Store, doc_ids: list[str]) -> Iterator[Record]:
-    """The stored passages of these documents, a few documents per read."""
-    for i in range(0, len(doc_ids), DOCS_PER_READ):
-        part = doc_ids[i : i + DOCS_PER_READ]
-        for rec, _ in store.records(where={"doc_id": {"$in": part}}):
-            yield rec
+    """The stored passages of these documents, a hundred documents per read, the next
+    read running while the caller writes the last one (the store, often a server, and
+    the builder each get a core)."""
+    parts = [doc_ids[i : i + DOCS_PER_READ] for i in range(0, len(doc_ids), DOCS_PER_READ)]
+
+    def fetch(part: list[str]) -> list[Record]:
+        return [rec for rec, _ in store.records(where={"doc_id": {"$in": part}})]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = None
+        for i, part in enumerate(parts):
+            current = ahead.result() if ahead is not None else fetch(part)
+            ahead = pool.submit(fetch, parts[i + 1]) if i + 1 < len(parts) else None
+            yield from current
 
 
 def build_catalog(
@@ -83,18 +93,20 @@ def build_catalog(
     """The catalog of ``store`` into ``folder``, from the previous one where it can be.
 
     ``docs`` is what the manifest says: card facts, entry signatures, documents being
-    written."""
+    written. The documents not copied are read a hundred at a time by their ids, so the
+    cost of a read does not grow with the store (paging through a million passages by
+    offset slows down as the offset grows)."""
     facts, sigs, writing = docs
     prev = previous(root, folder.name)
     keep = unchanged(prev, sigs, writing) if prev is not None else set()
-    if prev is not None and keep:
-        about = {"copied_from": prev.name, "reused": 0}
-        changed = sorted(set(sigs) - keep)
-        records = chain(copied(prev, keep, about), read_docs(store, changed))
-        build(folder, records, facts, stamp, sigs, about)
-        info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
-        if info["passages"] == store.count():
-            return folder
-        shutil.rmtree(folder)  # the store holds passages the manifest does not list
+    about: dict[str, Any] = {"copied_from": prev.name if keep else "", "reused": 0}
+    copies = copied(prev, keep, about) if prev is not None and keep else iter(())
+    build(
+        folder, chain(copies, read_docs(store, sorted(set(sigs) - keep))), facts, stamp, sigs, about
+    )
+    info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+    if info["passages"] == store.count():
+        return folder
+    shutil.rmtree(folder)  # the store holds passages the manifest does not list
     everything = (rec for rec, _ in store.records())
-    return build(folder, everything, facts, stamp, sigs, {"reused": 0})
+    return build(folder, everything, facts, stamp, sigs, {"reused": 0, "read": "every page"})
