@@ -272,3 +272,18 @@ def test_a_large_store_keeps_answering_while_its_new_catalog_is_built(
         time.sleep(0.5)
     else:
         pytest.fail("the new catalog was never swapped in")
+
+
+def test_a_script_without_a_main_guard_tokenises_in_its_own_process(tmp_path):
+    """Worker processes would run such a script again and never start: a large catalog
+    built from it is tokenised in the script's process instead; the command line and
+    ``python -m`` keep the workers."""
+    script = tmp_path / "notebook_export.py"
+    script.write_text(
+        "from indexer.catalog.build import spawn_safe\nprint(spawn_safe())\n", encoding="utf-8"
+    )
+    plain = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert plain.stdout.strip() == "False", plain.stderr
+    code = "from indexer.catalog.build import spawn_safe; print(spawn_safe())"
+    inline = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert inline.stdout.strip() == "True", inline.stderr

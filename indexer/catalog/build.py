@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import shutil
 import sqlite3
+import sys
 from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -82,11 +83,21 @@ def count_terms(batch: list[tuple]) -> tuple[list[tuple], list[tuple[list[tuple[
     return batch, out
 
 
+def spawn_safe() -> bool:
+    """Whether worker processes can start here. A spawned worker imports the main module
+    again: a module run with ``-m``, the ``vigilance`` command and an interactive session
+    are safe, but a user's script without a ``__main__`` guard would run again in every
+    worker and the pool would never start (tokenising then stays in this process)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return getattr(main, "__spec__", None) is not None or not path or Path(path).name == "vigilance"
+
+
 @contextmanager
 def tokenizer(n: int) -> Iterator[Any]:
     """``map`` of ``count_terms`` over batches, in order: in this process for a small
     store, over a pool of processes (one per core) for a large one."""
-    if n < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if n < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not spawn_safe():
         yield lambda batches: map(count_terms, batches)
         return
     # spawn, not fork: the builder may run inside a threaded server.
