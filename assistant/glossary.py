@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from indexer.language import fold, has_han, stem, words
+from indexer.metadata import load_yaml
 
 LANGS = ("en", "fr", "es", "ar", "zh", "ru")
 _SPACED = ("en", "fr", "es")  # split on spaces, as before the other three joined
@@ -32,7 +31,7 @@ _SCRIPT = {
 _OTHER = re.compile("|".join(p.pattern for p in _SCRIPT.values()))  # not read as Latin words
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-CONCEPTS: list[dict[str, list[str]]] = yaml.safe_load(
+CONCEPTS: list[dict[str, list[str]]] = load_yaml(
     Path(__file__).with_name("glossary.yaml").read_text(encoding="utf-8")
 )
 

@@ -80,10 +80,12 @@ class LexicalIndex:
         queries = self.queries(question, qlang)
         known = self.table.term_columns(t for q in queries.values() for t in q)
         for lang, query in queries.items():
+            code = self.table.codes["language"][lang]
             counts: dict[int, int] = {}
             for t in query:
-                if t in known:
-                    counts[known[t][0]] = counts.get(known[t][0], 0) + 1
+                col = known[t][0].get(code) if t in known else None
+                if col is not None:  # the term in this language's passages
+                    counts[col] = counts.get(col, 0) + 1
             if counts:
-                self.table.bm25(counts, out, self.table.codes["language"][lang])
+                self.table.bm25(counts, out)
         return out

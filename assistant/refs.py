@@ -186,9 +186,17 @@ def _inside(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_/")
 
 
-@lru_cache(maxsize=4096)
 def _form(name: str) -> re.Pattern | None:
-    """The compiled pattern of a name with other forms (Arabic clitics, Russian endings)."""
+    """The compiled pattern of a name with other forms (Arabic clitics, Russian endings);
+    None for a name that has only itself (tested first: a large store offers a question
+    thousands of candidate names, and escaping each one cost more than finding it)."""
+    if not (_ARABIC.search(name) or _CYRILLIC.search(name)):
+        return None
+    return _inflected(name)
+
+
+@lru_cache(maxsize=4096)
+def _inflected(name: str) -> re.Pattern | None:
     pattern = _name_pattern(name)
     return None if pattern == re.escape(name) else re.compile(pattern)
 

@@ -8,6 +8,7 @@ call. ``RetrievalConfig.mode`` selects the shipped fusion or a baseline (``dense
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +31,7 @@ from indexer.settings import Settings
 from indexer.store import Store
 
 BACKGROUND_FROM = 50_000  # passages from which a changed store's catalog is built aside
+EXACT_MAX = 100_000  # passages a filter may keep for the exact search over their vectors
 
 
 class FilterError(ValueError):
@@ -102,6 +104,7 @@ class Retriever:
         self.lexicon = Lexicon(self.store)
         self.lexicon.warm()
         self._lock = threading.Lock()
+        self._side = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vigilance-bm25")
         self._doc_countries: dict[tuple[int, str], set[str]] = {}
         self._version: tuple[Any, ...] | None = None
         self._building: tuple[Any, ...] | None = None  # a catalog being built in the background
@@ -125,7 +128,7 @@ class Retriever:
         if (
             self._version is not None
             and len(self.table) >= BACKGROUND_FROM
-            and not (catalog_ready(self.settings, stamp))
+            and not catalog_ready(self.settings, self.store, stamp)
         ):
             # A large store's new catalog takes minutes: questions keep the current one
             # meanwhile, and the new one is swapped in once built.
@@ -267,16 +270,24 @@ class Retriever:
         table, lexical, _, _ = self._state
         scores: dict[str, dict[str, float]] = {}
         qvec = None
+        # BM25 (the question's words translated through the lexicon, then their postings)
+        # runs while the question is embedded and the vector store answers: the two sides
+        # share nothing until their candidates meet.
+        lexical_side = (
+            self._side.submit(lexical.scores, question, signals.qlang)
+            if cfg.mode in ("hybrid", "bm25")
+            else None
+        )
         if cfg.mode in ("hybrid", "dense"):
             qvec = self.embedder.embed_queries([question])[0]
-            for pid, cos in self.store.query(qvec, cfg.candidates, where):
+            for pid, cos in self.nearest(table, qvec, cfg.candidates, mask, where):
                 scores.setdefault(pid, {})["dense"] = cos
             if cfg.sentence_weight > 0:
                 for pid, cos in self.store.query(qvec, cfg.candidates * 2, where, sentences=True):
                     s = scores.setdefault(pid, {})
                     s["sentence"] = max(s.get("sentence", -1.0), cos)
-        if cfg.mode in ("hybrid", "bm25"):
-            lex = lexical.scores(question, signals.qlang)
+        if lexical_side is not None:
+            lex = lexical_side.result()
             if mask is not None:
                 lex = np.where(mask, lex, 0.0)
             rows = top_rows(lex, cfg.candidates)
@@ -291,12 +302,37 @@ class Retriever:
         known = table.fetch(scores)  # one read for every candidate's text and metadata
         scores = {pid: s for pid, s in scores.items() if pid in known}
         if qvec is not None:
-            self._fill_dense(scores, qvec)
+            self._fill_dense(table, scores, qvec)
         return scores, qvec
 
-    def _fill_dense(self, scores: dict[str, dict[str, float]], qvec: np.ndarray) -> None:
-        """Cosine for candidates only the lexical side or a name match brought in."""
+    def nearest(
+        self, table: PassageTable, qvec: np.ndarray, n: int, mask: Any, where: Any
+    ) -> list[tuple[str, float]]:
+        """The ``n`` passages nearest the question, as (passage id, cosine). Under a filter
+        that keeps at most ``EXACT_MAX`` passages, every one of them is scored against the
+        catalog's vectors: exact, cheaper than the round trip, and it does not depend on
+        Chroma's filtered search, which came back empty at a million passages for filters
+        it should have matched (chroma-core/chroma#5367)."""
+        if mask is None or table.vectors is None:
+            return self.store.query(qvec, n, where)
+        rows = np.flatnonzero(mask)
+        if len(rows) > EXACT_MAX:
+            return self.store.query(qvec, n, where)
+        sims = table.similarity(rows, qvec)
+        best = np.argsort(-sims, kind="stable")[:n]
+        return list(zip(table.ids(rows[best]), (float(c) for c in sims[best]), strict=True))
+
+    def _fill_dense(
+        self, table: PassageTable, scores: dict[str, dict[str, float]], qvec: np.ndarray
+    ) -> None:
+        """Cosine for candidates only the lexical side or a name match brought in: from the
+        catalog's vectors, or where it has none, from the store."""
         missing = [pid for pid, s in scores.items() if "dense" not in s]
+        if table.vectors is not None:
+            rows = [table.row_of(pid) for pid in missing]  # cached: just fetched
+            for pid, cos in zip(missing, table.similarity(rows, qvec), strict=True):
+                scores[pid]["dense"] = float(cos)
+            return
         for i in range(0, len(missing), 500):
             for pid, vec in self.store.passage_vectors(missing[i : i + 500]).items():
                 scores[pid]["dense"] = float(np.dot(vec, qvec))

@@ -92,27 +92,47 @@ def is_survey(question: str, lang: str, named_docs: dict[str, float] | None = No
     return bool(ACROSS.search(question)) or asks_duty(question, lang)
 
 
-def nearest(retriever: Retriever, result: SearchResult, docs: list[str]) -> list[Hit]:
-    """For each document, its ``PER_INSTRUMENT`` passages nearest to the question (a card's
-    passages in the question's language, else in the document's own)."""
+def ranked(
+    retriever: Retriever, result: SearchResult, docs: list[str]
+) -> dict[str, list[tuple[float, str]]]:
+    """Each document's passages (a card's in the question's language, else in the
+    document's own) as (cosine with the question, passage id), nearest first. The cosines
+    come from the catalog's vectors, in one pass, or where it has none, from the store."""
     table = retriever.table
-    rows: dict[str, list[str]] = {}
-    for doc in docs:
-        records = table.doc_records(doc)
-        own = [r for r in records if r.meta.get("language") == result.language] or [
-            r for r in records if r.meta.get("language") == r.meta.get("doc_language")
-        ]
-        rows[doc] = [r.id for r in own or records]
-    vectors = retriever.store.passage_vectors([pid for pids in rows.values() for pid in pids])
-    out = []
-    for pids in rows.values():
-        scored = sorted(
-            ((float(np.dot(vectors[p], result.query_vector)), p) for p in pids if p in vectors),
-            reverse=True,
-        )
+    rows: dict[str, list[tuple[int, str]]] = {}
+    for doc, found in table.doc_languages(docs).items():
+        own = [(row, pid) for row, pid, lang in found if lang == result.language]
+        if not own and found:  # else the document's own language, else every passage
+            first = table.get(found[0][1])
+            own_lang = first.meta.get("doc_language") if first is not None else None
+            own = [(row, pid) for row, pid, lang in found if lang == own_lang]
+        rows[doc] = own or [(row, pid) for row, pid, _ in found]
+    pairs = [pair for found in rows.values() for pair in found]
+    qvec = result.query_vector
+    if table.vectors is not None:
+        sims = table.similarity([row for row, _ in pairs], qvec)
+        cosine = {pid: float(c) for (_, pid), c in zip(pairs, sims, strict=True)}
+    else:
+        vectors = retriever.store.passage_vectors([pid for _, pid in pairs])
+        cosine = {pid: float(np.dot(vec, qvec)) for pid, vec in vectors.items()}
+    return {
+        doc: sorted(((cosine[pid], pid) for _, pid in found if pid in cosine), reverse=True)
+        for doc, found in rows.items()
+    }
+
+
+def as_hits(retriever: Retriever, ranked_docs: dict[str, list[tuple[float, str]]]) -> list[Hit]:
+    """The ``PER_INSTRUMENT`` nearest passages of each document, as hits."""
+    out: list[Hit] = []
+    for scored in ranked_docs.values():
         for cos, pid in scored[:PER_INSTRUMENT]:
-            out.append(table.hit(pid, len(out) + 1, cos, {"dense": cos}))
+            out.append(retriever.table.hit(pid, len(out) + 1, cos, {"dense": cos}))
     return out
+
+
+def nearest(retriever: Retriever, result: SearchResult, docs: list[str]) -> list[Hit]:
+    """For each document, its ``PER_INSTRUMENT`` passages nearest to the question."""
+    return as_hits(retriever, ranked(retriever, result, docs))
 
 
 def survey_hits(retriever: Retriever, result: SearchResult) -> tuple[list[Hit], set[str]]:
@@ -129,13 +149,15 @@ def survey_hits(retriever: Retriever, result: SearchResult) -> tuple[list[Hit], 
     for hit in result.hits:
         if hit.collection != "synthesis" and hit.doc_id not in found:
             found.append(hit.doc_id)
-    measures = table.documents(collection="synthesis")
-    measure_hits = nearest(retriever, result, measures)
-    top = max(measure_hits, key=lambda h: h.score, default=None)
-    vouched = set(retriever.facts(top.doc_id).related) if top is not None else set()
+    # The measure nearest to the question: only its passages become hits.
+    measures = {
+        d: s for d, s in ranked(retriever, result, table.documents("synthesis")).items() if s
+    }
+    top = max(measures, key=lambda d: measures[d][0], default=None)
+    vouched = set(retriever.facts(top).related) if top is not None else set()
     linked = [r for doc in found[:RELATED_DEPTH] for r in retriever.facts(doc).related]
     wanted = [d for d in dict.fromkeys(found + sorted(vouched) + linked) if table.has_doc(d)]
     if len(wanted) < 2:
         return [], set()
-    own = [h for h in measure_hits if top is not None and h.doc_id == top.doc_id]
+    own = as_hits(retriever, {top: measures[top]}) if top is not None else []
     return own + nearest(retriever, result, wanted[:MAX_INSTRUMENTS]), vouched & set(wanted)

@@ -26,6 +26,13 @@ from indexer.events import encode, parse_events, state_on
 from indexer.language import detect_document
 from indexer.models import DOC_TYPES, binding_value
 
+
+def load_yaml(text: str) -> Any:
+    """YAML read with the safe loader, in C when PyYAML has it (the glossary loads in 16 ms
+    instead of 230: every question process reads it at start-up)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 _TYPE_SYNONYMS = {
     "law": "legislation", "act": "legislation", "statute": "legislation", "directive": "legislation",
     "convention": "treaty", "protocol": "treaty", "decree": "regulation", "rule": "regulation",
@@ -69,7 +76,7 @@ def prettify_stem(path: Path) -> str:
 
 def _load_yaml(path: Path, what: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        return load_yaml(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         raise DocumentError(path, f"invalid YAML in {what}: {' '.join(str(exc).split())}") from exc
     except UnicodeDecodeError as exc:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.catalog import refresh_catalog
 from indexer.chunking import CHUNKER_VERSION
@@ -57,6 +58,14 @@ __all__ = [
 ]
 
 Progress = Callable[[str, dict[str, Any]], None]
+
+
+class Embedded(NamedTuple):
+    """One document's vectors: its passages', and its sentences' with the sentences."""
+
+    vectors: Any
+    sentences: list[tuple[str, int, str]]
+    sentence_vectors: Any
 
 
 @dataclass
@@ -192,15 +201,9 @@ class Run:
                 self.summary.fail(path, f"cannot read: {exc.strerror or exc}")
         return todo
 
-    def write(self, prep: Prepared) -> None:
-        """Embed (through the cache), store and record one document; the manifest is saved."""
+    def embed(self, prep: Prepared) -> Embedded:
+        """The vectors of one document's passages and sentences (through the cache)."""
         doc, passages, summary = prep.doc, prep.passages, self.summary
-        old_id = self.by_source.get(doc.source_path)
-        replaced = [old_id] if old_id and old_id != doc.doc_id else []
-        self.manifest.begin([doc.doc_id, *replaced], doc.source_path)
-        for gone in replaced:
-            self.store.delete_document(gone)
-            self.manifest.drop(gone)
         started, before = time.perf_counter(), getattr(self.embedder, "misses", None)
         vectors = self.embedder.embed_passages([p.embed_text(doc) for p in passages])
         sents = sentence_units(passages, doc) if self.sentence_vectors else []
@@ -208,7 +211,18 @@ class Run:
         summary.embed_seconds += time.perf_counter() - started
         if before is not None:
             summary.reused += len(passages) + len(sents) - (self.embedder.misses - before)
-        self.store.upsert_document(doc, passages, vectors, sents, svecs)
+        return Embedded(vectors, sents, svecs)
+
+    def write(self, prep: Prepared, embedded: Embedded) -> None:
+        """Store and record one embedded document; the manifest is saved."""
+        doc, passages, summary = prep.doc, prep.passages, self.summary
+        old_id = self.by_source.get(doc.source_path)
+        replaced = [old_id] if old_id and old_id != doc.doc_id else []
+        self.manifest.begin([doc.doc_id, *replaced], doc.source_path)
+        for gone in replaced:
+            self.store.delete_document(gone)
+            self.manifest.drop(gone)
+        self.store.upsert_document(doc, passages, *embedded)
         self.lexicon.add(document_vocabulary(doc, passages))
         summary.passages += len(passages)
         entry = Entry(
@@ -222,6 +236,28 @@ class Run:
         )
         self.manifest.record(doc.doc_id, entry)
         summary.indexed += 1
+
+    def write_all(self, todo: list[Prepared], emit: Progress) -> None:
+        """Embed each document while the one before is written: the store's round trips
+        (a server busy with other indexers' writes answers slowly) overlap the embedding
+        instead of adding to it. One document is written at a time, in order; a failed
+        write stops the run as it did before."""
+        total = sum(len(p.passages) for p in todo)
+        emit("embed", {"passages": total, "documents": len(todo)})
+        done = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigilance-write") as pool:
+            pending: tuple[Prepared, Future] | None = None
+            for prep in [*todo, None]:
+                embedded = self.embed(prep) if prep is not None else None
+                if pending is not None:
+                    pending[1].result()  # the write before: its error stops the run here
+                    done += len(pending[0].passages)
+                    emit(
+                        "document",
+                        {"doc_id": pending[0].doc.doc_id, "done": done, "passages": total},
+                    )
+                if prep is not None:
+                    pending = (prep, pool.submit(self.write, prep, embedded))
 
     def prune(self, files: list[Path]) -> None:
         """Documents whose file is gone from a folder of this run lose their passages; a
@@ -272,14 +308,7 @@ def index_paths(
         run.summary.skipped = len(skipped)
         run.summary.problems.extend(skipped)
         emit("start", {"files": len(files)})
-        todo = run.scan(files, emit)
-        total = sum(len(p.passages) for p in todo)
-        emit("embed", {"passages": total, "documents": len(todo)})
-        done = 0
-        for prep in todo:
-            run.write(prep)
-            done += len(prep.passages)
-            emit("document", {"doc_id": prep.doc.doc_id, "done": done, "passages": total})
+        run.write_all(run.scan(files, emit), emit)
         run.prune(files)
         run.measure_probes()
         refresh_catalog(settings, run.store)

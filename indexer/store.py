@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -60,6 +60,7 @@ class Record:
     id: str
     text: str
     meta: dict[str, Any]
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def connect(settings: Settings) -> Any:
@@ -290,7 +291,7 @@ class Store:
             embs = got.get("embeddings") if with_vectors else None
             for i, pid in enumerate(ids):
                 vec = np.asarray(embs[i], dtype=np.float32) if embs is not None else None
-                yield Record(pid, got["documents"][i], dict(got["metadatas"][i])), vec
+                yield Record(pid, got["documents"][i], dict(got["metadatas"][i]), vec), vec
             offset += len(ids)
 
     def query(

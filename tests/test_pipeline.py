@@ -222,3 +222,33 @@ def test_killed_run_leaves_a_usable_store(mixed_folder, settings, tmp_path):
 
 def summary_embedder_id() -> str:
     return E5Embedder().id
+
+
+def test_a_failed_write_stops_the_run_and_keeps_what_was_written(
+    tmp_path, settings, counting, monkeypatch
+):
+    """Documents are embedded while the one before is written; a write that fails (a
+    server gone away) still stops the run at that document, and the ones before it stay
+    recorded, in order."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("alpha", "bravo", "charlie", "delta"):
+        (folder / f"{name}.md").write_text(f"# {name.title()} Code\n\n1. Buyers audit.\n")
+    written: list[str] = []
+    real = Store.upsert_document
+
+    def upsert(self, doc, *args):
+        if doc.title.startswith("Charlie"):
+            raise StoreError("cannot reach the Chroma server (test)")
+        written.append(doc.title)
+        return real(self, doc, *args)
+
+    monkeypatch.setattr(Store, "upsert_document", upsert)
+    with pytest.raises(StoreError, match="cannot reach"):
+        index_paths([folder], settings, embedder=counting)
+    assert written == ["Alpha Code", "Bravo Code"]
+    entries = Manifest.load(settings.manifest_path).entries.values()
+    assert sorted(e.doc["title"] for e in entries) == ["Alpha Code", "Bravo Code"]
+    monkeypatch.setattr(Store, "upsert_document", real)
+    again = index_paths([folder], settings, embedder=counting)
+    assert (again.indexed, again.unchanged) == (2, 2)

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from assistant.retrieval import Retriever
+from indexer.catalog import catalog_root
 from indexer.pipeline import index_paths
 from indexer.settings import Settings
+from indexer.store import Store
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
@@ -77,10 +79,16 @@ def test_index_and_search_through_a_chroma_server(chroma_server, mixed_folder, t
     assert hits and hits[0].locator.startswith("s. 1(1)")
     again = index_paths([mixed_folder], settings, embedder=embedder)
     assert (again.indexed, again.unchanged) == (0, 5)
+    # The same server under another name (as after a move to another port or host name)
+    # keeps its catalog: the collection names it, not the address.
+    built = catalog_root(settings, retriever.store)
+    alias = Settings(home=settings.home, chroma_url=chroma_server.replace("127.0.0.1", "localhost"))
+    assert catalog_root(alias, Store(alias, embedder.id)) == built
+    assert len([p for p in built.iterdir() if not p.name.startswith(".")]) == 1
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path):
-    from indexer.store import Store, StoreError
+    from indexer.store import StoreError
 
     settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match="cannot reach the Chroma server"):

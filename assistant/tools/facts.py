@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.tools.records import Corpus, Record, load_corpus
+from indexer.metadata import load_yaml
 
 FACTS_FILE = "facts.yaml"
 
@@ -57,7 +56,7 @@ def load_facts(root: str | Path | None = None) -> list[Fact]:
     path = Path(root or load_corpus().root) / FACTS_FILE
     if not path.exists():
         return []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    raw = load_yaml(path.read_text(encoding="utf-8")) or []
     facts = []
     for n, item in enumerate(raw, 1):
         try:

@@ -47,9 +47,9 @@ _FIELD = re.compile(r"\{(\w*)\}")
 @functools.cache
 def table() -> dict[str, dict[str, str]]:
     """The UI strings: key -> {"en": ..., "fr": ..., ..., "ru": ...}."""
-    import yaml
+    from indexer.metadata import load_yaml
 
-    return yaml.safe_load(TABLE.read_text(encoding="utf-8"))
+    return load_yaml(TABLE.read_text(encoding="utf-8"))
 
 
 def supported(lang: str | None) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.catalog.read import Catalog
+from indexer.catalog.schema import is_current
 from indexer.locks import file_lock
 from indexer.settings import Settings
 from indexer.store import Store
@@ -44,18 +45,20 @@ def stamp_name(stamp: str) -> str:
     return re.sub(r"[^\w.-]+", "_", stamp)[:120]
 
 
-def catalog_root(settings: Settings) -> Path:
+def catalog_root(settings: Settings, store: Store) -> Path:
     """Where this store's catalogs live: beside the embedded store, or for a server, in a
-    per-machine cache named after the server and collection."""
+    per-machine cache named after the server's collection. The collection's id names it,
+    not the server's address: the same server reached on another port or host name keeps
+    its catalogs, and a collection made again under the same name does not inherit them."""
     if not settings.chroma_url:
         return settings.store_dir / "catalog" / settings.collection
-    key = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{store.passages.id}|{settings.collection}".encode()).hexdigest()[:16]
     return settings.home / "cache" / f"catalog-{key}"
 
 
-def catalog_ready(settings: Settings, stamp: str) -> bool:
-    """Whether the catalog for ``stamp`` is built (published whole: its info.json is last)."""
-    return (catalog_root(settings) / stamp_name(stamp) / "info.json").exists()
+def catalog_ready(settings: Settings, store: Store, stamp: str) -> bool:
+    """Whether the catalog for ``stamp`` is built, whole and of this format."""
+    return is_current(catalog_root(settings, store) / stamp_name(stamp))
 
 
 def ensure_catalog(settings: Settings, store: Store, stamp: str) -> Path:
@@ -64,8 +67,8 @@ def ensure_catalog(settings: Settings, store: Store, stamp: str) -> Path:
     from indexer.catalog.build import publish  # numpy-heavy: only when building
     from indexer.catalog.reuse import build_catalog
 
-    root = catalog_root(settings)
-    if catalog_ready(settings, stamp):
+    root = catalog_root(settings, store)
+    if catalog_ready(settings, store, stamp):
         return root / stamp_name(stamp)
     with file_lock(root / ".lock"):
         docs = manifest_docs(settings, store)

@@ -1,10 +1,11 @@
 """Building the catalog: one pass over the store, written to files a reader maps lazily.
 
-Pass 1 copies every passage from Chroma (page by page) into a staging table; pass 2
-reads it back in reading order (document, then sequence), tokenises each passage for
-BM25 and writes the final rows, the per-row filter columns and the postings. Memory
-grows with the postings (a few bytes per distinct term of a passage), never with the
-texts, so a million-passage store builds on a laptop.
+Pass 1 copies every passage from Chroma (page by page) into a staging table, with its
+vector; pass 2 reads it back in reading order (document, then sequence), tokenises each
+passage for BM25 and writes the final rows, the per-row filter columns and the postings;
+pass 3 writes the vectors in the same order. Memory grows with the postings (a few bytes
+per distinct term of a passage), never with the texts, so a million-passage store builds
+on a laptop.
 
 BM25 is rank-bm25's Okapi variant (k1 1.5, b 0.75, negative idf floored at a quarter of
 the mean idf), computed here in one vectorised step; ``tests/test_catalog.py`` checks the
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from indexer.catalog import stamp_name
-from indexer.catalog.schema import FIELDS, FORMAT, SCHEMA, name_keys, parallel_key
+from indexer.catalog.schema import FIELDS, FORMAT, SCHEMA, is_current, name_keys, parallel_key
 from indexer.language import fold, terms
 from indexer.store import Record
 
@@ -135,7 +136,7 @@ class Builder:
         self.db = sqlite3.connect(folder / "catalog.sqlite")
         self.db.executescript(SCHEMA)
         self.codes: dict[str, dict[str, int]] = {f: {} for f in FIELDS}
-        self.vocab: dict[str, int] = {}
+        self.vocab: dict[tuple[int, str], int] = {}  # (language code, term) → column
 
     def stage(self, records: Iterable[Record]) -> int:
         rows = (
@@ -145,11 +146,35 @@ class Builder:
                 int(rec.meta.get("seq", 0) or 0),
                 json.dumps(rec.meta, ensure_ascii=False, sort_keys=True),  # Chroma's order varies
                 rec.text,
+                None if rec.vector is None else np.asarray(rec.vector, np.float16).tobytes(),
             )
             for rec in records
         )
-        self.db.executemany("INSERT INTO staging VALUES (?,?,?,?,?)", rows)
+        self.db.executemany("INSERT INTO staging VALUES (?,?,?,?,?,?)", rows)
+        self.db.execute("CREATE INDEX staging_order ON staging (doc, seq, id)")
         return self.db.execute("SELECT count(*) FROM staging").fetchone()[0]
+
+    def vectors(self, n: int) -> dict[str, Any]:
+        """Each row's passage vector, in row order, into ``vectors.npy`` (float16: a
+        million 384-d vectors take 768 MB, mapped, not loaded); nothing when any passage
+        came without one (a table built from bare records)."""
+        missing, dim = self.db.execute(
+            "SELECT count(*) - count(vec), max(length(vec)) FROM staging"
+        ).fetchone()
+        if not n or missing or not dim:
+            return {"dim": 0}
+        path = self.folder / "vectors.npy"
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(n, dim // 2))
+        cur = self.db.execute("SELECT vec FROM staging ORDER BY doc, seq, id")
+        row = 0
+        for batch in _batches(cur):
+            out[row : row + len(batch)] = np.frombuffer(
+                b"".join(v for (v,) in batch), np.float16
+            ).reshape(len(batch), -1)
+            row += len(batch)
+        out.flush()
+        del out
+        return {"dim": dim // 2}
 
     def code(self, field: str, value: str) -> int:
         table = self.codes[field]
@@ -178,9 +203,10 @@ class Builder:
                     year = meta.get("year")
                     cols["year"][row] = int(year) if year is not None else -1
                     lengths[row] = length
+                    lang_code = int(cols["language"][row])
                     for term, tf in freqs:
                         p_rows.append(row)
-                        p_cols.append(self.vocab.setdefault(term, len(self.vocab)))
+                        p_cols.append(self.vocab.setdefault((lang_code, term), len(self.vocab)))
                         p_tf.append(tf)
                     first.setdefault(doc, (row, meta))
                     lang = str(meta.get("language", ""))
@@ -217,12 +243,19 @@ class Builder:
         )
 
     def bm25(self, n: int, postings: tuple[array, array, array], lengths: np.ndarray) -> dict:
+        """The term weights, one column per language and term: a question's query in one
+        language reads only that language's postings. The idf is the term's over the whole
+        store, whatever the language, as rank-bm25 computes it over one corpus."""
         rows, cols, tf = (np.frombuffer(a, dtype=np.int32) for a in postings)
-        df = np.bincount(cols, minlength=len(self.vocab)).astype(np.float64)
+        term_ids: dict[str, int] = {}
+        term_of = np.array(
+            [term_ids.setdefault(t, len(term_ids)) for _, t in self.vocab], dtype=np.int64
+        )
+        df = np.bincount(term_of[cols], minlength=len(term_ids)).astype(np.float64)
         idf = okapi_idf(df, n)
         avgdl = lengths.sum() / n if n else 1.0
         norm = K1 * (1 - B + B * lengths[rows] / avgdl)
-        weights = (idf[cols] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        weights = (idf[term_of[cols]] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
         # Compressed sparse columns: the postings of each term, rows in order.
         order = np.lexsort((rows, cols))
         indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
@@ -231,8 +264,8 @@ class Builder:
         np.save(self.folder / "bm25_indices.npy", rows[order].astype(np.int32))
         np.save(self.folder / "bm25_indptr.npy", indptr)
         self.db.executemany(
-            "INSERT INTO terms VALUES (?,?,?)",
-            ((t, c, float(idf[c])) for t, c in self.vocab.items()),
+            "INSERT INTO terms VALUES (?,?,?,?)",
+            ((t, lang, c, float(idf[term_of[c]])) for (lang, t), c in self.vocab.items()),
         )
         return {"idf_max": float(idf.max()) if len(idf) else 1.0}
 
@@ -265,7 +298,7 @@ def build(
     n = builder.stage(records)
     cols, postings, lengths = builder.passes(n)
     builder.facts(facts, sigs or {})
-    info = builder.bm25(n, postings, lengths)
+    info = {**builder.bm25(n, postings, lengths), **builder.vectors(n)}
     builder.finish(cols, {**info, **(about or {}), "passages": n, "stamp": stamp, "format": FORMAT})
     return folder
 
@@ -279,11 +312,15 @@ def publish(root: Path, stamp: str, make: Any) -> Path:
     answering from it may open it from a new thread), older ones are removed."""
     root.mkdir(parents=True, exist_ok=True)
     final = root / stamp_name(stamp)
-    if (final / "info.json").exists():
+    if is_current(final):
         return final
     tmp = root / f".build-{os.getpid()}-{stamp_name(stamp)}"
     shutil.rmtree(tmp, ignore_errors=True)
     make(tmp)
+    if final.exists() and not is_current(final):  # left by an older version: set aside
+        stale = root / f".stale-{os.getpid()}-{final.name}"
+        os.replace(final, stale)
+        shutil.rmtree(stale, ignore_errors=True)
     try:
         os.replace(tmp, final)
     except OSError:  # another process published the same stamp first

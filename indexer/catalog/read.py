@@ -5,8 +5,10 @@ thread, read-only, on files that never change once published)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +22,55 @@ from indexer.store import Record
 CACHE = 4096  # records kept decoded per process (the candidates of a few questions)
 
 
+class NpyFile:
+    """A ``.npy`` array on disk, read by ranges of its first axis with ``pread``.
+
+    Not mapped: a mapped file's pages count in the process's resident memory, and every
+    page fault maps its neighbours too (16 pages around each of a question's few hundred
+    candidates), so a process answering questions over a million passages held a third of
+    the vectors' file and a third of the postings after 30 questions. Read this way, the
+    pages stay in the system's file cache, shared and given back under pressure, and the
+    process keeps only the rows it asked for."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            major, _ = np.lib.format.read_magic(f)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if major == 1
+                else np.lib.format.read_array_header_2_0
+            )
+            self.shape, fortran, self.dtype = read_header(f)
+            self.offset = f.tell()
+        assert not fortran
+        self.row_bytes = int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
+        self.fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self.fd)
+
+    def __len__(self) -> int:
+        return int(self.shape[0])
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Rows ``lo`` to ``hi`` (excluded)."""
+        size = (hi - lo) * self.row_bytes
+        raw = os.pread(self.fd, size, self.offset + lo * self.row_bytes) if size else b""
+        return np.frombuffer(raw, dtype=self.dtype).reshape((hi - lo, *self.shape[1:]))
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """These rows (sorted, unique), runs of consecutive rows read at once."""
+        if not len(rows):
+            return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        starts = np.concatenate([[0], breaks])
+        ends = np.concatenate([breaks, [len(rows)]])
+        return np.concatenate(
+            [
+                self.read(int(rows[a]), int(rows[b - 1]) + 1)
+                for a, b in zip(starts, ends, strict=True)
+            ]
+        )
+
+
 class Catalog:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -28,10 +79,12 @@ class Catalog:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, tuple[int, Record]] = OrderedDict()  # id → (row, record)
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
-        self.data = load("bm25_data.npy")
-        self.indices = load("bm25_indices.npy")
-        self.indptr = load("bm25_indptr.npy")
+        self.data = NpyFile(folder / "bm25_data.npy")
+        self.indices = NpyFile(folder / "bm25_indices.npy")
+        self.indptr = np.load(folder / "bm25_indptr.npy")  # a number per column: loaded
         self.cols = {f: load(f"col_{f}.npy") for f in (*FIELDS, "year")}
+        has_vectors = (folder / "vectors.npy").exists()
+        self.vectors = NpyFile(folder / "vectors.npy") if has_vectors else None
         self.codes: dict[str, dict[str, int]] = {f: {} for f in FIELDS}
         for field, value, code in self.sql("SELECT field, value, code FROM codes"):
             self.codes[field][value] = code
@@ -93,6 +146,19 @@ class Catalog:
             "SELECT row, id, meta, text FROM passages WHERE doc = ? ORDER BY row", [doc_id]
         )
         return [Record(pid, text, json.loads(meta)) for _, pid, meta, text in got]
+
+    def doc_languages(self, doc_ids: Iterable[str]) -> dict[str, list[tuple[int, str, str]]]:
+        """(row, passage id, language) of the passages of these documents, in reading
+        order, a read per 500 documents: no text or metadata read."""
+        docs = list(dict.fromkeys(doc_ids))
+        out: dict[str, list[tuple[int, str, str]]] = {d: [] for d in docs}
+        for i in range(0, len(docs), 500):
+            part = docs[i : i + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT doc, row, id, lang FROM passages WHERE doc IN ({marks}) ORDER BY row"
+            for doc, row, pid, lang in self.sql(query, part):
+                out[doc].append((row, pid, lang or ""))
+        return out
 
     def doc_ids(self, doc_id: str) -> list[tuple[int, str]]:
         """(row, passage id) of a document's passages in reading order."""
@@ -173,33 +239,45 @@ class Catalog:
         codes = [self.codes[field][fold(v)] for v in values if fold(v) in self.codes[field]]
         return np.isin(self.cols[field], np.asarray(codes, dtype=np.int32))
 
+    # -- vectors -------------------------------------------------------------------------
+    def similarity(self, rows: Any, query: np.ndarray) -> np.ndarray:
+        """Cosine of ``query`` with the stored vectors of these rows (read in row order,
+        a block at a time). Only for a catalog with vectors (``self.vectors``)."""
+        assert self.vectors is not None
+        rows = np.asarray(rows, dtype=np.int64)
+        unique, back = np.unique(rows, return_inverse=True)
+        sims = np.empty(len(unique), dtype=np.float32)
+        q = np.asarray(query, dtype=np.float32)
+        for i in range(0, len(unique), 8192):  # memory stays small
+            block = self.vectors.take(unique[i : i + 8192])
+            sims[i : i + 8192] = block.astype(np.float32) @ q
+        return sims[back]
+
+    def vector_rows(self, rows: Iterable[int]) -> np.ndarray:
+        """The stored vectors of these rows, as float32 (for tests and tools)."""
+        assert self.vectors is not None
+        rows = np.asarray(list(rows), dtype=np.int64)
+        unique, back = np.unique(rows, return_inverse=True)
+        return self.vectors.take(unique).astype(np.float32)[back]
+
     # -- BM25 --------------------------------------------------------------------------------
-    def term_columns(self, tokens: Iterable[str]) -> dict[str, tuple[int, float]]:
-        """term → (matrix column, idf) for the tokens the store has."""
+    def term_columns(self, tokens: Iterable[str]) -> dict[str, tuple[dict[int, int], float]]:
+        """term → ({language code: matrix column}, idf) for the tokens the store has."""
         toks = sorted(set(tokens))
-        out: dict[str, tuple[int, float]] = {}
+        out: dict[str, tuple[dict[int, int], float]] = {}
         for i in range(0, len(toks), 500):
             part = toks[i : i + 500]
             marks = ",".join("?" * len(part))
-            for term, col, idf in self.sql(
-                f"SELECT term, col, idf FROM terms WHERE term IN ({marks})", part
-            ):
-                out[term] = (int(col), float(idf))
+            query = f"SELECT term, lang, col, idf FROM terms WHERE term IN ({marks})"
+            for term, lang, col, idf in self.sql(query, part):
+                out.setdefault(term, ({}, float(idf)))[0][int(lang)] = int(col)
         return out
 
-    def bm25(
-        self, counts: dict[int, int], out: np.ndarray | None = None, language: int | None = None
-    ) -> np.ndarray:
+    def bm25(self, counts: dict[int, int], out: np.ndarray | None = None) -> np.ndarray:
         """Sum over columns of count × column weight, for every row (dense, float32), added
-        to ``out``; with ``language`` (a code), for the rows of that language only. The cost
-        follows the columns' postings, not the number of rows."""
+        to ``out``. The cost follows the columns' postings, not the number of rows."""
         out = np.zeros(len(self), dtype=np.float32) if out is None else out
-        langs = self.cols["language"] if language is not None else None
         for col, mult in counts.items():
             lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
-            rows, weights = self.indices[lo:hi], self.data[lo:hi]
-            if langs is not None:
-                keep = langs[rows] == language
-                rows, weights = rows[keep], weights[keep]
-            out[rows] += mult * weights
+            out[self.indices.read(lo, hi)] += mult * self.data.read(lo, hi)
         return out

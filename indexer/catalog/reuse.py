@@ -21,8 +21,10 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from indexer.catalog.build import build
-from indexer.catalog.schema import FORMAT
+from indexer.catalog.schema import is_current
 from indexer.store import Record, Store
 
 DOCS_PER_READ = 100  # document ids per ``$in`` filter when reading changed documents
@@ -32,11 +34,10 @@ def previous(root: Path, stamp_folder: str) -> Path | None:
     """The newest complete catalog under ``root`` of this format, other than the one built."""
     found = []
     for folder in root.iterdir() if root.exists() else []:
-        info = folder / "info.json"
-        if folder.name.startswith(".") or folder.name == stamp_folder or not info.exists():
+        if folder.name.startswith(".") or folder.name == stamp_folder:
             continue
-        if json.loads(info.read_text(encoding="utf-8")).get("format") == FORMAT:
-            found.append((info.stat().st_mtime_ns, folder))
+        if is_current(folder):
+            found.append(((folder / "info.json").stat().st_mtime_ns, folder))
     return max(found)[1] if found else None
 
 
@@ -59,11 +60,15 @@ def unchanged(prev: Path, sigs: dict[str, str], writing: set[str]) -> set[str]:
 
 def copied(prev: Path, keep: set[str], about: dict[str, Any]) -> Iterator[Record]:
     """The previous catalog's passages of the documents in ``keep`` (counted in ``about``)."""
+    path = prev / "vectors.npy"
+    vectors = np.load(path, mmap_mode="r") if path.exists() else None
     with _connect(prev) as db:
-        for pid, doc, meta, text in db.execute("SELECT id, doc, meta, text FROM passages"):
+        query = "SELECT row, id, doc, meta, text FROM passages"
+        for row, pid, doc, meta, text in db.execute(query):
             if doc in keep:
                 about["reused"] += 1
-                yield Record(pid, text, json.loads(meta))
+                vec = vectors[row] if vectors is not None else None
+                yield Record(pid, text, json.loads(meta), vec)
 
 
 def read_docs(store: Store, doc_ids: list[str]) -> Iterator[Record]:
@@ -73,7 +78,8 @@ def read_docs(store: Store, doc_ids: list[str]) -> Iterator[Record]:
     parts = [doc_ids[i : i + DOCS_PER_READ] for i in range(0, len(doc_ids), DOCS_PER_READ)]
 
     def fetch(part: list[str]) -> list[Record]:
-        return [rec for rec, _ in store.records(where={"doc_id": {"$in": part}})]
+        where = {"doc_id": {"$in": part}}
+        return [rec for rec, _ in store.records(with_vectors=True, where=where)]
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         ahead = None
@@ -108,5 +114,5 @@ def build_catalog(
     if info["passages"] == store.count():
         return folder
     shutil.rmtree(folder)  # the store holds passages the manifest does not list
-    everything = (rec for rec, _ in store.records())
+    everything = (rec for rec, _ in store.records(with_vectors=True))
     return build(folder, everything, facts, stamp, sigs, {"reused": 0, "read": "every page"})

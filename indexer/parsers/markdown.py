@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from indexer.errors import DocumentError
+from indexer.metadata import load_yaml
 from indexer.models import Block
 from indexer.parsers.base import ParsedFile
 from indexer.parsers.text import read_text, split_header
@@ -47,7 +48,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise DocumentError(path, "invalid YAML front matter: no closing '---' line")
     raw = text[4 : 4 + end.start()]
     try:
-        data = yaml.safe_load(raw) or {}
+        data = load_yaml(raw) or {}
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise DocumentError(path, f"invalid YAML front matter: {detail}") from exc
