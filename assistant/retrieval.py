@@ -32,6 +32,7 @@ from indexer.store import Store
 
 BACKGROUND_FROM = 50_000  # passages from which a changed store's catalog is built aside
 EXACT_MAX = 100_000  # passages a filter may keep for the exact search over their vectors
+MAX_ASK = 2_000  # nearest passages asked of the whole store under a wider filter
 
 
 class FilterError(ValueError):
@@ -283,7 +284,12 @@ class Retriever:
             for pid, cos in self.nearest(table, qvec, cfg.candidates, mask, where):
                 scores.setdefault(pid, {})["dense"] = cos
             if cfg.sentence_weight > 0:
-                for pid, cos in self.store.query(qvec, cfg.candidates * 2, where, sentences=True):
+                near = (
+                    self.widened(table, qvec, cfg.candidates * 2, mask, sentences=True)
+                    if mask is not None and len(table) > EXACT_MAX
+                    else self.store.query(qvec, cfg.candidates * 2, where, sentences=True)
+                )
+                for pid, cos in near:
                     s = scores.setdefault(pid, {})
                     s["sentence"] = max(s.get("sentence", -1.0), cos)
         if lexical_side is not None:
@@ -312,15 +318,29 @@ class Retriever:
         that keeps at most ``EXACT_MAX`` passages, every one of them is scored against the
         catalog's vectors: exact, cheaper than the round trip, and it does not depend on
         Chroma's filtered search, which came back empty at a million passages for filters
-        it should have matched (chroma-core/chroma#5367)."""
+        it should have matched (chroma-core/chroma#5367). A wider filter on a large store
+        is ``widened``."""
         if mask is None or table.vectors is None:
             return self.store.query(qvec, n, where)
         rows = np.flatnonzero(mask)
         if len(rows) > EXACT_MAX:
-            return self.store.query(qvec, n, where)
+            return self.widened(table, qvec, n, mask)
         sims = table.similarity(rows, qvec)
         best = np.argsort(-sims, kind="stable")[:n]
         return list(zip(table.ids(rows[best]), (float(c) for c in sims[best]), strict=True))
+
+    def widened(
+        self, table: PassageTable, qvec: np.ndarray, n: int, mask: Any, sentences: bool = False
+    ) -> list[tuple[str, float]]:
+        """Under a filter on a large store: the nearest passages (or sentences) of the whole
+        store, enough of them that about ``n`` pass the filter, kept here if they pass
+        (Chroma's own filtered query is not relied on, see ``nearest``)."""
+        share = max(float(np.count_nonzero(mask)) / max(len(mask), 1), 1e-6)
+        got = self.store.query(qvec, min(MAX_ASK, int(n / share) + n), None, sentences)
+        table.fetch(pid for pid, _ in got)  # one read; the rows below come from the cache
+        rows = {pid: table.row_of(pid) for pid in dict.fromkeys(pid for pid, _ in got)}
+        kept = [(pid, cos) for pid, cos in got if rows[pid] is not None and mask[rows[pid]]]
+        return kept if sentences else kept[:n]
 
     def _fill_dense(
         self, table: PassageTable, scores: dict[str, dict[str, float]], qvec: np.ndarray

@@ -376,6 +376,12 @@ def test_the_catalog_holds_each_passage_vector_and_filtered_search_is_exact(
     assert [pid for pid, _ in exact] == [pid for pid, _ in chroma]
     assert all(abs(a[1] - b[1]) < 2e-3 for a, b in zip(exact, chroma, strict=True))
     assert all(table.get(pid).meta["jurisdiction"] == "GB" for pid, _ in exact)
+    # A wide filter on a large store asks the whole store for more and filters here: on a
+    # store this small it sees every passage, so it finds the exact answer.
+    wide = retriever.widened(table, qvec, 6, mask)
+    assert [pid for pid, _ in wide] == [pid for pid, _ in exact]
+    sentences = retriever.widened(table, qvec, 12, mask, sentences=True)
+    assert sentences and all(table.get(p).meta["jurisdiction"] == "GB" for p, _ in sentences)
 
     scores = {pid: {"bm25": 1.0} for pid in table.ids(rows)}
     retriever._fill_dense(table, scores, qvec)
